@@ -16,7 +16,7 @@ return commandLine.Command switch
 {
     AppHostCommand.Help => ShowHelp(),
     AppHostCommand.Validate => ValidateCommand.Run(source, Console.Out, Console.Error),
-    _ => ValidateCommand.Run(source, Console.Out, Console.Error),
+    _ => await RunCommand.RunAsync(commandLine, Console.Out, Console.Error),
 };
 
 static int ShowHelp()

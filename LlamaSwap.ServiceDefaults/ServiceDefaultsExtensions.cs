@@ -38,6 +38,12 @@ public static class ServiceDefaultsExtensions
     {
         builder.ConfigureOpenTelemetry(telemetryNames);
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
+        if (!OperatingSystem.IsWindows() && int.TryParse(builder.Configuration[KnownConfigNames.AppHostPid], out var appHostPid))
+        {
+            builder.Services.AddHostedService(sp => new ParentProcessWatcher(
+                sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<ILogger<ParentProcessWatcher>>(),
+                TimeProvider.System, appHostPid));
+        }
         return builder;
     }
 

@@ -1,3 +1,5 @@
 var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults("LlamaSwap.Supervisor");
 var app = builder.Build();
+app.MapDefaultEndpoints();
 app.Run();

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using LlamaSwap.AppHost.Hosting.ApplicationModel;
+using LlamaSwap.ServiceDefaults;
 
 namespace LlamaSwap.AppHost.Hosting.Orchestration;
 
@@ -152,7 +153,10 @@ internal sealed class ResourceRunner(
 
     internal Dictionary<string, string> BuildEnvironment()
     {
-        var env = new Dictionary<string, string>(sharedEnvironment);
+        var env = new Dictionary<string, string>(sharedEnvironment)
+        {
+            [KnownConfigNames.AppHostPid] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
         foreach (var endpoint in resource.Endpoints)
         {
             // Kestrel reads these itself: no endpoint code in the services, as under Aspire.
