@@ -47,7 +47,7 @@ public sealed class ConfigWatcher : IDisposable
     }
 
     /// <summary>
-    /// Takes the baseline, then yields one result per effective change until <paramref name="cancellationToken"/>
+    /// Takes the baseline when enumeration starts, then yields one result per effective change until <paramref name="cancellationToken"/>
     /// is cancelled (an <see cref="OperationCanceledException"/>) or the watcher is disposed (the sequence ends).
     /// Polling only happens while the caller waits for the next result.
     /// </summary>
