@@ -47,6 +47,13 @@ public sealed record MatrixConfig
     public ImmutableArray<MatrixSet> Sets { get; init; } = [];
 
     public int EvictCost(string modelId) => EvictCosts.GetValueOrDefault(modelId, 1);
+
+    /// <summary>Whether some expansion of some set lets all these models run together (true for none).</summary>
+    public bool CanContainAll(IEnumerable<string> modelIds)
+    {
+        var required = modelIds.ToList();
+        return Sets.Any(set => set.Expansions.Any(expansion => required.TrueForAll(expansion.Contains)));
+    }
 }
 
 /// <summary>A named DSL set and the concrete model-id sets it allows to run together.</summary>
