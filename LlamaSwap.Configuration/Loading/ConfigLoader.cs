@@ -33,9 +33,10 @@ public static class ConfigLoader
         var env = environment ?? EnvMacroExpander.ProcessEnvironment();
         var documents = new List<YamlMapping>();
         var unusable = false;
+        var unsetEnv = new HashSet<string>(StringComparer.Ordinal);
         foreach (var source in sources)
         {
-            var text = EnvMacroExpander.Expand(source.Text, source.File, env, diagnostics);
+            var text = EnvMacroExpander.Expand(source.Text, source.File, env, unsetEnv, diagnostics);
             unusable |= !TryParseRoot(text, source.File, diagnostics, documents);
         }
 
@@ -47,7 +48,7 @@ public static class ConfigLoader
         var merged = DocumentMerger.Merge(documents, label, diagnostics);
         var expanded = MacroExpander.Expand(merged, diagnostics);
         expanded = PortAllocator.Assign(expanded, diagnostics);
-        LeftoverMacroValidator.Validate(expanded.Root, diagnostics);
+        LeftoverMacroValidator.Validate(expanded.Root, unsetEnv, diagnostics);
         var config = ConfigDecoder.Decode(expanded, diagnostics) with { Sources = [.. sources.Select(s => s.File)] };
 
         return new ConfigLoadResult(diagnostics.HasErrors ? null : config, diagnostics.ToImmutable());

@@ -12,7 +12,10 @@ namespace LlamaSwap.Configuration.Macros;
 /// </summary>
 internal static partial class EnvMacroExpander
 {
-    public static string Expand(string text, string file, IReadOnlyDictionary<string, string> environment, DiagnosticBag diagnostics)
+    /// <param name="unresolved">Receives the names reported as unusable; their references stay in the text so
+    /// later stages see a macro (not an empty value) and do not pile up follow-on errors.</param>
+    public static string Expand(
+        string text, string file, IReadOnlyDictionary<string, string> environment, ISet<string> unresolved, DiagnosticBag diagnostics)
     {
         var uses = FindUses(text, file);
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -21,12 +24,12 @@ internal static partial class EnvMacroExpander
             if (!environment.TryGetValue(name, out var value))
             {
                 diagnostics.Error(at, path, $"environment variable '{name}' is not set");
-                values[name] = "";
+                unresolved.Add(name);
             }
             else if (value.AsSpan().IndexOfAny('\n', '\r', '\0') >= 0)
             {
                 diagnostics.Error(at, path, $"environment variable '{name}' contains newlines or null bytes, which cannot be substituted");
-                values[name] = "";
+                unresolved.Add(name);
             }
             else
             {

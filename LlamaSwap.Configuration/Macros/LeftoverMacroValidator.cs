@@ -10,22 +10,21 @@ namespace LlamaSwap.Configuration.Macros;
 /// from another model. <c>${PID}</c> is the one exception, kept literally in <c>cmdStop</c>. Unknown top-level keys
 /// (anchor holders) are not checked.
 /// </summary>
-internal static partial class LeftoverMacroValidator
+internal sealed partial class LeftoverMacroValidator(IReadOnlySet<string> reportedEnv, DiagnosticBag diagnostics)
 {
-    public static void Validate(YamlMapping root, DiagnosticBag diagnostics)
-    {
-        foreach (var entry in root.Entries)
-        {
-            if (entry.Name is Keys.Macros || !Keys.TopLevel.Contains(entry.Name))
-            {
-                continue;
-            }
+    private const string ParamsByIdKeySuffix = " found in filters.setParamsByID key";
 
+    /// <param name="reportedEnv">Environment variables already reported as unset; not reported again.</param>
+    public static void Validate(YamlMapping root, IReadOnlySet<string> reportedEnv, DiagnosticBag diagnostics)
+    {
+        var validator = new LeftoverMacroValidator(reportedEnv, diagnostics);
+        foreach (var entry in root.Entries.Where(e => e.Name != Keys.Macros && Keys.TopLevel.Contains(e.Name)))
+        {
             if (entry.Name == Keys.Models && entry.Value is YamlMapping models)
             {
                 foreach (var model in models.Entries)
                 {
-                    ValidateModel(model, diagnostics);
+                    validator.CheckModel(model);
                 }
 
                 continue;
@@ -35,30 +34,30 @@ internal static partial class LeftoverMacroValidator
             {
                 if (!isKey)
                 {
-                    Check(scalar, path, allowPid: false, skipPort: false, "", diagnostics);
+                    validator.Check(scalar, path, allowPid: false, skipPort: false, "");
                 }
             }
         }
     }
 
-    private static void ValidateModel(YamlEntry model, DiagnosticBag diagnostics)
+    private void CheckModel(YamlEntry model)
     {
         var modelPath = KeyPath.Child(Keys.Models, model.Name);
+        var byIdPrefix = $"{modelPath}.{Keys.Filters}.{Keys.SetParamsById}.";
         foreach (var (scalar, path, isKey) in YamlWalker.Scalars(model.Value, modelPath))
         {
-            var isParamsByIdKey = isKey && path.StartsWith($"{modelPath}.{Keys.Filters}.{Keys.SetParamsById}.", StringComparison.Ordinal)
-                && path.Count(c => c == '.') == modelPath.Count(c => c == '.') + 3;
+            var isParamsByIdKey = isKey && path.StartsWith(byIdPrefix, StringComparison.Ordinal) && path[byIdPrefix.Length..] == scalar.Value;
             if (!isKey || isParamsByIdKey)
             {
                 var allowPid = !isKey && path == KeyPath.Child(modelPath, Keys.CmdStop);
                 // ${PORT} left in proxy is always reported by the port allocator, with the better message.
                 var skipPort = !isKey && path == KeyPath.Child(modelPath, Keys.Proxy);
-                Check(scalar, path, allowPid, skipPort, isParamsByIdKey ? " found in filters.setParamsByID key" : "", diagnostics);
+                Check(scalar, path, allowPid, skipPort, isParamsByIdKey ? ParamsByIdKeySuffix : "");
             }
         }
     }
 
-    private static void Check(YamlScalar scalar, string path, bool allowPid, bool skipPort, string where, DiagnosticBag diagnostics)
+    private void Check(YamlScalar scalar, string path, bool allowPid, bool skipPort, string where)
     {
         if (!scalar.IsString)
         {
@@ -83,7 +82,7 @@ internal static partial class LeftoverMacroValidator
             }
         }
 
-        foreach (var name in EnvMacroExpander.Names(scalar.Value))
+        foreach (var name in EnvMacroExpander.Names(scalar.Value).Where(n => !reportedEnv.Contains(n)))
         {
             diagnostics.Error(scalar, path, $"environment variable '{name}' not set (${{env.{name}}} introduced by a macro is not expanded)");
         }
