@@ -19,7 +19,13 @@ internal static class ClosestKey
         }
 
         var allowed = Math.Max(1, Math.Min(3, key.Length / 3));
-        return bestDistance <= allowed ? best : null;
+        if (bestDistance <= allowed)
+        {
+            return best;
+        }
+
+        // A key that extends a known one (setParamsByID where only setParams exists) is most likely meant as it.
+        return known.FirstOrDefault(k => k.Length >= 4 && lower.StartsWith(k.ToLowerInvariant(), StringComparison.Ordinal));
     }
 
     /// <summary>Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps.</summary>
