@@ -40,7 +40,12 @@ internal sealed class YamlMapping(SourceMark start, SourceMark end, ImmutableArr
     /// <summary>Replaces the value of <paramref name="key"/>, or appends the entry when absent.</summary>
     public YamlMapping With(string key, YamlNode value)
     {
-        var index = Entries.IndexOf(Entries.FirstOrDefault(e => e.Name == key)!);
+        var index = -1;
+        for (var i = 0; i < Entries.Length && index < 0; i++)
+        {
+            index = Entries[i].Name == key ? i : -1;
+        }
+
         return index >= 0
             ? WithEntries(Entries.SetItem(index, Entries[index] with { Value = value }))
             : WithEntries(Entries.Add(new YamlEntry(YamlScalar.String(Start, key), value)));
