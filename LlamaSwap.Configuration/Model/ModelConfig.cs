@@ -36,6 +36,8 @@ public sealed record ModelConfig
     public int ConcurrencyLimit { get; init; } = 10;
     /// <summary>Effective value (model setting, else the global one).</summary>
     public bool SendLoadingState { get; init; }
+    /// <summary>Effective loading-state style (model setting, else the global one); a LlamaSwap addition.</summary>
+    public LoadingStateStyle LoadingStateStyle { get; init; } = LoadingStateStyle.Reasoning;
     public UpstreamTimeouts Timeouts { get; init; } = new();
     public Capabilities Capabilities { get; init; } = new();
     public bool IgnoreWebsockets { get; init; }
