@@ -77,6 +77,9 @@ internal sealed partial class UpstreamProcess : IUpstreamProcess
     /// </summary>
     public Task<int> Exited => _exited.Task;
 
+    /// <summary>The watchdog guarding this upstream's group, if one runs (for diagnostics).</summary>
+    internal int? WatchdogPid => _watchdog?.Pid;
+
     private bool SkipsReadinessCheck => string.Equals(_model.CheckEndpoint.Trim(), NoCheckEndpoint, StringComparison.Ordinal);
 
     public async Task StartAsync(IProgress<UpstreamStartProgress>? progress, CancellationToken cancellationToken)
