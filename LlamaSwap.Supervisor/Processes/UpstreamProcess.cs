@@ -259,7 +259,14 @@ internal sealed partial class UpstreamProcess : IUpstreamProcess
         }
 
         Pid = process.Pid;
-        _pumps = Task.WhenAll(PumpAsync(process.StandardOutput, keepTail: true), PumpAsync(process.StandardError, keepTail: true));
+        // Long-lived background work must not inherit the "start model" span as its parent.
+        using (ExecutionContext.SuppressFlow())
+        {
+            _pumps = Task.WhenAll(
+                Task.Run(() => PumpAsync(process.StandardOutput, keepTail: true)),
+                Task.Run(() => PumpAsync(process.StandardError, keepTail: true)));
+        }
+
         var startTime = ProcStat.TryRead(process.Pid)?.StartTime ?? 0;
         _services.Registry.Add(new UpstreamRecord(ModelId, process.Pid, process.ProcessGroupId, startTime, _model.Port, plan.Argv, _time.GetUtcNow()));
         if (_options.EnableWatchdog)
@@ -268,7 +275,13 @@ internal sealed partial class UpstreamProcess : IUpstreamProcess
         }
 
         LogSpawned(ModelId, process.Pid, Display(plan.Argv));
-        _ = WatchForExitAsync(process);
+
+        // Watched only now, so a teardown triggered by an instant exit finds the record and the watchdog in place.
+        using (ExecutionContext.SuppressFlow())
+        {
+            _ = Task.Run(() => WatchForExitAsync(process));
+        }
+
         return process;
     }
 

@@ -16,6 +16,16 @@ internal sealed class UpstreamReadinessProbe(HttpClient client, TimeProvider tim
     private static readonly TimeSpan MaxTimeout = TimeSpan.FromDays(1);
 
     /// <summary>
+    /// A client for readiness polls only: no proxy (HTTP_PROXY must not capture loopback polls), no redirects, no
+    /// overall timeout (each poll has its own), and none of the resilience handlers other clients may get.
+    /// </summary>
+    public static HttpClient CreateHttpClient() =>
+        new(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, ConnectTimeout = TimeSpan.FromSeconds(5) })
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+
+    /// <summary>
     /// Returns when the endpoint answered 200 or <paramref name="timeout"/> passed. <paramref name="onAttempt"/> gets the
     /// number of polls finished so far after each one. Throws <see cref="OperationCanceledException"/> when cancelled.
     /// </summary>

@@ -33,7 +33,7 @@ internal sealed class ProcessTestHarness : IAsyncDisposable
         Options = configure?.Invoke(options) ?? options;
         StateFile = new UpstreamStateFile(Options.StateFilePath);
         Registry = new RunningUpstreamRegistry(StateFile, NullLogger<RunningUpstreamRegistry>.Instance);
-        var health = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = Timeout.InfiniteTimeSpan };
+        var health = UpstreamReadinessProbe.CreateHttpClient();
         Services = new UpstreamProcessServices(
             Options,
             new SystemProcessLauncher(),

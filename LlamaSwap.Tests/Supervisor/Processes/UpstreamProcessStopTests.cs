@@ -183,6 +183,7 @@ public sealed class UpstreamProcessStopTests
         var escaped = await harness.WaitForNumberAfter(model.Id, "escaped=");
         try
         {
+            await ProcessTestHarness.WaitUntil(() => ProcStat.TryRead(escaped)?.SessionId == escaped, "the background process left the group");
             var clock = Stopwatch.StartNew();
 
             await process.StopAsync(TimeSpan.FromSeconds(5), ct).WaitAsync(Bound, ct);
