@@ -132,8 +132,11 @@ internal sealed class SystemProcessLauncher : IProcessLauncher
             }
 
             // The group ID stays reserved while any member lives, so signalling the group after the leader was
-            // reaped reaches only what is left of this tree.
-            ProcessGroup.Signal(ProcessGroupId, number, fallBackToLeader: leaderUnreaped);
+            // reaped reaches only what is left of this tree; once nothing is left, the ID may be someone else's.
+            if (leaderUnreaped || ProcessGroup.HasLiveMembers(ProcessGroupId))
+            {
+                ProcessGroup.Signal(ProcessGroupId, number, fallBackToLeader: leaderUnreaped);
+            }
         }
 
         public bool IsTreeAlive() =>

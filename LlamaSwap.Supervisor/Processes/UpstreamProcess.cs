@@ -476,6 +476,12 @@ internal sealed partial class UpstreamProcess : IUpstreamProcess
                 await watchdog.ReleaseAsync().ConfigureAwait(false);
             }
 
+            if (process.Exited.IsCompleted)
+            {
+                // Everything of the process is over; release its handles now rather than waiting for DisposeAsync.
+                process.Dispose();
+            }
+
             if (treeGone)
             {
                 // A tree that outlived SIGKILL stays recorded, so the next Supervisor start tries again.

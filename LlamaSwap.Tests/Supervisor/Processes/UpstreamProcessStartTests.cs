@@ -103,7 +103,7 @@ public sealed class UpstreamProcessStartTests
         var error = await Assert.ThrowsAsync<UpstreamStartException>(() => process.StartAsync(null, ct).WaitAsync(Bound, ct));
 
         Assert.StartsWith("health check for model unhealthy timed out after 1s", error.Message, StringComparison.Ordinal);
-        Assert.Contains("HTTP 503", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"({model.Proxy}/health: ", error.Message, StringComparison.Ordinal);
         Assert.False(ProcessTestHarness.IsAlive(Assert.NotNull(process.Pid)));
         Assert.False(ProcessGroup.HasLiveMembers(process.Pid.Value));
         Assert.True(ProcessTestHarness.PortIsFree(model.Port!.Value));
