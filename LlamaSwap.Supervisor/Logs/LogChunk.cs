@@ -1,0 +1,16 @@
+namespace LlamaSwap.Supervisor.Logs;
+
+internal enum LogChunkKind
+{
+    /// <summary>What the source kept before the subscription began (at most its ring buffer's capacity).</summary>
+    History,
+
+    /// <summary>Bytes written after the subscription began, in order.</summary>
+    Live,
+
+    /// <summary>A marker <c>\n— N bytes dropped —\n</c>: the subscriber fell behind and missed N live bytes here.</summary>
+    Dropped,
+}
+
+/// <summary>Raw upstream output (ANSI colours and partial lines as the process wrote them).</summary>
+internal readonly record struct LogChunk(LogChunkKind Kind, ReadOnlyMemory<byte> Data);

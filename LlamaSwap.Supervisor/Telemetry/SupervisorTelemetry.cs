@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace LlamaSwap.Supervisor.Telemetry;
+
+/// <summary>
+/// The Supervisor's ActivitySource and Meter and the names of its spans, tags and instruments. Attribute names
+/// follow the OpenTelemetry semantic conventions where one fits (GenAI <c>gen_ai.*</c>, <c>process.pid</c>,
+/// <c>server.port</c>, <c>error.type</c>); the rest live under <c>llamaswap.*</c>.
+/// </summary>
+internal static class SupervisorTelemetry
+{
+    /// <summary>Name of both the ActivitySource and the Meter; what telemetry setup subscribes to.</summary>
+    public const string Name = "LlamaSwap.Supervisor";
+
+    public static readonly ActivitySource ActivitySource = new(Name);
+
+    public static readonly Meter Meter = new(Name);
+
+    /// <summary>Seconds from spawning an upstream until it answered its check endpoint (or failed to).</summary>
+    public static readonly Histogram<double> ModelStartDuration = Meter.CreateHistogram<double>(
+        Instruments.ModelStartDuration, unit: "s", description: "Time from spawning an upstream process until it is ready or its start failed.");
+
+    /// <summary>Seconds from asking an upstream to stop until its whole process tree was gone.</summary>
+    public static readonly Histogram<double> ModelStopDuration = Meter.CreateHistogram<double>(
+        Instruments.ModelStopDuration, unit: "s", description: "Time from asking an upstream process tree to stop until it is gone.");
+
+    public static class Spans
+    {
+        public const string StartModel = "start model";
+        public const string ReadinessWait = "readiness wait";
+        public const string StopModel = "stop model";
+    }
+
+    public static class Instruments
+    {
+        public const string ModelStartDuration = "llamaswap.model.start.duration";
+        public const string ModelStopDuration = "llamaswap.model.stop.duration";
+    }
+
+    public static class Tags
+    {
+        /// <summary>The model ID as configured (GenAI semantic conventions).</summary>
+        public const string Model = "gen_ai.request.model";
+        public const string ProcessPid = "process.pid";
+        public const string ServerPort = "server.port";
+        public const string ErrorType = "error.type";
+        public const string ReadinessAttempts = "llamaswap.readiness.attempts";
+
+        /// <summary><c>ready</c>, <c>failed</c> or <c>cancelled</c> for starts.</summary>
+        public const string Outcome = "llamaswap.outcome";
+
+        /// <summary>How the tree ended: <see cref="StopModes"/>.</summary>
+        public const string StopMode = "llamaswap.stop.mode";
+
+        public const string StopDurationSeconds = "llamaswap.stop.duration_s";
+    }
+
+    public static class Outcomes
+    {
+        public const string Ready = "ready";
+        public const string Failed = "failed";
+        public const string Cancelled = "cancelled";
+    }
+
+    public static class StopModes
+    {
+        /// <summary>The tree was already gone when the stop began (it exited on its own).</summary>
+        public const string AlreadyExited = "exited";
+
+        /// <summary>It ended within the graceful window (SIGTERM or <c>cmdStop</c>).</summary>
+        public const string Graceful = "graceful";
+
+        /// <summary>The graceful window passed (or was zero) and the group got SIGKILL.</summary>
+        public const string Forced = "forced";
+    }
+}
