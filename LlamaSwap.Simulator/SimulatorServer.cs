@@ -39,6 +39,13 @@ internal static class SimulatorServer
             kestrel.Limits.MaxRequestBodySize = null; // uploads are streamed, never buffered
         });
 
+        if (options.Failure is FailureMode.CrashAfterTokens)
+        {
+            // A flush then completes only once the socket has taken the bytes, so the N tokens before a
+            // simulated crash really reach the client before the process dies.
+            builder.WebHost.UseSockets(sockets => sockets.MaxWriteBufferSize = 1);
+        }
+
         await using var app = builder.Build();
         var stopping = app.Lifetime.ApplicationStopping;
         var runtime = new SimulatorRuntime(options, identity, log, gate, time, stopping);

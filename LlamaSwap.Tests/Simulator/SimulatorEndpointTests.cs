@@ -93,8 +93,8 @@ public sealed class SimulatorEndpointTests(SharedSimulatorFixture fixture) : ICl
     [Fact]
     public async Task StreamingIsSelectedByTheQueryAsWellAsTheBody()
     {
-        using var response = await Client.PostAsync("/v1/chat/completions?stream=true",
-            Json("""{"model":"m","messages":[{"role":"user","content":"hi"}]}"""), Cancellation).DefaultTimeout();
+        using var response = await Client.PostJsonForStreamAsync("/v1/chat/completions?stream=true",
+            """{"model":"m","messages":[{"role":"user","content":"hi"}]}""", Cancellation).DefaultTimeout();
         var events = await ServerSentEvents.ReadAllAsync(await response.Content.ReadAsStreamAsync(Cancellation), Cancellation).DefaultTimeout();
 
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
