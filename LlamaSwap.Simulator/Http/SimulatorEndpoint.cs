@@ -33,6 +33,11 @@ internal abstract class SimulatorEndpoint(SimulatorRuntime runtime)
         {
             await ErrorResponses.WriteAsync(context, ErrorFormat, e.StatusCode, e.Message, e.Param);
         }
+        catch (BadHttpRequestException e) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+        {
+            // Kestrel refused the request body itself (malformed chunking, body too slow…).
+            await ErrorResponses.WriteAsync(context, ErrorFormat, e.StatusCode, $"bad request body: {e.Message}");
+        }
         catch (Exception e) when (e is OperationCanceledException or IOException)
         {
             cancelled = true;
