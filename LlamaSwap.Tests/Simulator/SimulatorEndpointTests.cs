@@ -344,6 +344,74 @@ public sealed class SimulatorEndpointTests(SharedSimulatorFixture fixture) : ICl
         Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(290), $"answered after {clock.Elapsed}");
     }
 
+    [Fact]
+    public async Task TextCompletionStreamEndsWithUsageWhenAskedFor()
+    {
+        using var response = await Client.PostJsonForStreamAsync("/v1/completions",
+            """{"model":"m","prompt":"say something","max_tokens":2,"stream":true,"stream_options":{"include_usage":true}}""", Cancellation).DefaultTimeout();
+        var events = await ServerSentEvents.ReadAllAsync(await response.Content.ReadAsStreamAsync(Cancellation), Cancellation).DefaultTimeout();
+
+        Assert.True(events[^1].IsDone);
+        var chunks = events.SkipLast(1).Select(e => JsonDocument.Parse(e.Data).RootElement).ToList();
+        Assert.All(chunks, c => Assert.Equal("text_completion", c.GetProperty("object").GetString()));
+        Assert.Equal(2, chunks.Count(c => c.GetProperty("choices").GetArrayLength() > 0 && c.GetProperty("choices")[0].GetProperty("text").GetString()!.Length > 0));
+        Assert.Equal("length", chunks[^2].GetProperty("choices")[0].GetProperty("finish_reason").GetString());
+        Assert.True(chunks[^2].TryGetProperty("timings", out _));
+        var usage = chunks[^1].GetProperty("usage");
+        Assert.Equal(2, usage.GetProperty("prompt_tokens").GetInt32());
+        Assert.Equal(2, usage.GetProperty("completion_tokens").GetInt32());
+        Assert.Equal(0, chunks[^1].GetProperty("choices").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task InfillAnswersInTheLlamaServerShape()
+    {
+        using var response = await Client.PostAsync("/infill",
+            Json("""{"input_prefix":"def add(a, b):","input_suffix":"return c","n_predict":4}"""), Cancellation).DefaultTimeout();
+        using var body = await ReadJsonAsync(response);
+        var root = body.RootElement;
+
+        Assert.Equal(4, root.GetProperty("content").GetString()!.Split(' ').Length);
+        Assert.Equal(4, root.GetProperty("tokens_predicted").GetInt32());
+        Assert.Equal(5, root.GetProperty("tokens_evaluated").GetInt32());
+        Assert.True(root.GetProperty("stop").GetBoolean());
+    }
+
+    [Fact]
+    public async Task EmbeddingsAsFloatsAndAsBase64Agree()
+    {
+        using var floats = await ReadJsonAsync(await Client.PostAsync("/v1/embeddings",
+            Json("""{"model":"e","input":"same text","dimensions":16}"""), Cancellation).DefaultTimeout());
+        using var base64 = await ReadJsonAsync(await Client.PostAsync("/embeddings",
+            Json("""{"model":"e","input":["same text"],"dimensions":16,"encoding_format":"base64"}"""), Cancellation).DefaultTimeout());
+
+        var fromFloats = floats.RootElement.GetProperty("data")[0].GetProperty("embedding").EnumerateArray().Select(v => v.GetSingle()).ToArray();
+        var bytes = Convert.FromBase64String(base64.RootElement.GetProperty("data")[0].GetProperty("embedding").GetString()!);
+        var fromBase64 = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes).ToArray();
+        Assert.Equal(16, fromFloats.Length);
+        Assert.Equal(fromFloats, fromBase64);
+    }
+
+    [Fact]
+    public async Task ImageEditsNeedAnImageFile()
+    {
+        using var withImage = new MultipartFormDataContent
+        {
+            { new StringContent("sd"), "model" },
+            { new StringContent("make it blue"), "prompt" },
+            { new ByteArrayContent([1, 2, 3]), "image", "in.png" },
+        };
+        using var withoutImage = new MultipartFormDataContent { { new StringContent("sd"), "model" } };
+
+        using var edited = await Client.PostAsync("/v1/images/edits", withImage, Cancellation).DefaultTimeout();
+        using var refused = await Client.PostAsync("/v1/images/edits", withoutImage, Cancellation).DefaultTimeout();
+        using var body = await ReadJsonAsync(edited);
+
+        Assert.Equal(HttpStatusCode.OK, edited.StatusCode);
+        Assert.Equal("make it blue", body.RootElement.GetProperty("data")[0].GetProperty("revised_prompt").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+    }
+
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
     private static async Task<JsonDocument> ReadJsonAsync(HttpResponseMessage response)

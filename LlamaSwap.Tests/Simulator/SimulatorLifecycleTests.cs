@@ -117,7 +117,7 @@ public sealed class SimulatorLifecycleTests
     [Fact]
     public async Task ExpectModelRejectsOtherModelsInJsonAndMultipart()
     {
-        await using var simulator = await SimulatorProcess.StartAsync(["--expect-model", "real-name"], cancellationToken: Cancellation);
+        await using var simulator = await SimulatorProcess.StartAsync(["--expect-model", "real-name", "--host", "localhost"], cancellationToken: Cancellation);
         using var client = simulator.CreateClient();
 
         using var wrong = await client.PostAsync("/v1/chat/completions", Json("""{"model":"alias","messages":[]}"""), Cancellation).DefaultTimeout();
