@@ -10,6 +10,9 @@ namespace LlamaSwap.Simulator;
 /// <summary>Builds the Kestrel app for the parsed options, runs it until shutdown and returns the exit code.</summary>
 internal static class SimulatorServer
 {
+    public const int ListenFailedExitCode = 1;
+    public const int ForkFailedExitCode = 1;
+
     private static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(5);
 
     public static async Task<int> RunAsync(SimulatorOptions options)
@@ -54,15 +57,27 @@ internal static class SimulatorServer
         app.UseSimulatorHeaders(runtime);
         app.MapSimulatorEndpoints(runtime);
 
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch (IOException e)
+        {
+            await Console.Error.WriteLineAsync($"LlamaSwap.Simulator: cannot listen on {options.Host}:{options.Port} (--host/--port): {e.Message}");
+            return ListenFailedExitCode;
+        }
+
         var listening = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         identity.BindPort(new Uri(listening).Port);
         gate.Begin();
         log.Important($"simulator {options.Model} pid {identity.ProcessId} listening on {listening}");
         if (options.Failure is FailureMode.Hang)
             log.Important("hang: connections are accepted but no request will ever be answered (--fail hang)");
-        if (options.ForkChild)
-            ForkChild.Start(log);
+        if (options.ForkChild && !ForkChild.TryStart(log))
+        {
+            await app.StopAsync();
+            return ForkFailedExitCode;
+        }
 
         var progress = new LoadProgressReporter(gate, time, log).RunAsync(stopping);
         await app.WaitForShutdownAsync();

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Diagnostics;
 using LlamaSwap.Simulator.Http;
 
@@ -14,13 +15,29 @@ internal static class ForkChild
     public const string Shell = "/bin/sh";
     public const string Command = "sleep 3600";
 
-    public static void Start(SimulatorLog log)
+    /// <summary>Starts the child and logs its PID; logs why and returns false when it cannot be started.</summary>
+    public static bool TryStart(SimulatorLog log)
     {
         var start = new ProcessStartInfo(Shell) { UseShellExecute = false };
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add(Command);
-        using var child = Process.Start(start)
-            ?? throw new InvalidOperationException($"could not start the fork child '{Shell} -c \"{Command}\"'");
-        log.Important($"fork-child pid {child.Id} started: {Shell} -c \"{Command}\"");
+        try
+        {
+            using var child = Process.Start(start);
+            if (child is null)
+                return Failed(log, "no process was started");
+            log.Important($"fork-child pid {child.Id} started: {Shell} -c \"{Command}\"");
+            return true;
+        }
+        catch (Win32Exception e)
+        {
+            return Failed(log, e.Message);
+        }
+    }
+
+    private static bool Failed(SimulatorLog log, string reason)
+    {
+        log.Important($"fork-child: cannot start {Shell} -c \"{Command}\" (--fork-child): {reason}");
+        return false;
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using LlamaSwap.Tests.Infrastructure;
 
@@ -112,6 +113,23 @@ public sealed class SimulatorLifecycleTests
         var error = Assert.Single(simulator.ErrorOutput.Lines);
         Assert.Contains("unknown argument '--definitely-not-an-option'", error, StringComparison.Ordinal);
         Assert.Contains("usage:", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PortInUseExitsWith1AndSaysWhy()
+    {
+        using var occupant = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        occupant.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        occupant.Listen();
+        var port = ((IPEndPoint)occupant.LocalEndPoint!).Port;
+        await using var simulator = SimulatorProcess.Launch(["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+
+        var exitCode = await simulator.WaitForExitAsync(cancellationToken: Cancellation);
+
+        Assert.Equal(1, exitCode);
+        var error = Assert.Single(simulator.ErrorOutput.Lines);
+        Assert.Contains($"cannot listen on 127.0.0.1:{port}", error, StringComparison.Ordinal);
+        Assert.Contains("address already in use", error, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
