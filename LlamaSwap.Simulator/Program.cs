@@ -1,3 +1,17 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.Run();
+using LlamaSwap.Simulator;
+using LlamaSwap.Simulator.Options;
+
+var parsed = SimulatorOptionsParser.Parse(args);
+if (parsed.HelpRequested)
+{
+    Console.WriteLine(SimulatorOptionsParser.Usage);
+    return 0;
+}
+
+if (parsed.Options is null)
+{
+    await Console.Error.WriteLineAsync($"LlamaSwap.Simulator: {parsed.Error}. {SimulatorOptionsParser.Usage}");
+    return 2;
+}
+
+return await SimulatorServer.RunAsync(parsed.Options);
