@@ -17,6 +17,8 @@ public sealed class RpcException : Exception
 
     public StatusCode StatusCode { get; }
 
+    public Status Status => new(StatusCode, Detail);
+
     /// <summary>The human-readable status message (<c>grpc-message</c>).</summary>
     public string Detail { get; }
 

@@ -41,7 +41,12 @@ internal sealed class EchoService : IGrpcService
             return Task.FromResult(request);
         })
         .Unary(HeaderMethod, (request, context) =>
-            Task.FromResult(new StringValue { Value = context.RequestHeaders.GetValue(request.Value) ?? string.Empty }))
+            Task.FromResult(new StringValue
+            {
+                Value = context.RequestHeaders.GetBytes(request.Value) is { } bytes
+                    ? Convert.ToHexString(bytes)
+                    : context.RequestHeaders.GetValue(request.Value) ?? string.Empty,
+            }))
         .Unary(FailMethod, (request, context) =>
         {
             // "code|detail"
