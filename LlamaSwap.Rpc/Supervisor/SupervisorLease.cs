@@ -1,0 +1,67 @@
+using LlamaSwap.Rpc.Client;
+
+namespace LlamaSwap.Rpc.Supervisor.V1;
+
+/// <summary>
+/// A held lease on a ready upstream: the open Acquire call. Forward the request to
+/// <see cref="Ready"/>'s URL while it is held; dispose to release. If the Supervisor ends
+/// the lease first (hard unload, shutdown, lost connection), <see cref="Revoked"/> fires
+/// and <see cref="EndStatus"/> says why.
+/// </summary>
+public sealed class SupervisorLease : IAsyncDisposable
+{
+    private readonly ServerStreamingCall<AcquireEvent> _call;
+    // Plain sources (no timers, no links) need no disposal; keeping them undisposed keeps
+    // Revoked usable after the lease is released.
+    private readonly CancellationTokenSource _revoked = new();
+    private readonly CancellationTokenSource _released = new();
+    private readonly Task _watch;
+
+    internal SupervisorLease(ServerStreamingCall<AcquireEvent> call, AcquireEvent.Types.Ready ready)
+    {
+        _call = call;
+        Ready = ready;
+        _watch = WatchAsync();
+    }
+
+    public AcquireEvent.Types.Ready Ready { get; }
+
+    /// <summary>Fires when the lease ended from the Supervisor's side while held; never on release.</summary>
+    public CancellationToken Revoked => _revoked.Token;
+
+    /// <summary>How the Supervisor's side ended the lease; null while held or after a release.</summary>
+    public Status? EndStatus { get; private set; }
+
+    /// <summary>Releases the lease: ends the Acquire call, which the Supervisor sees at once.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        // Cancelling the pending read resets the stream; then the call can be disposed safely.
+        await _released.CancelAsync();
+        await _watch;
+        await _call.DisposeAsync();
+    }
+
+    private async Task WatchAsync()
+    {
+        try
+        {
+            // The contract sends nothing after Ready; anything a newer Supervisor adds is ignored.
+            while (await _call.MoveNextAsync(_released.Token))
+            {
+            }
+
+            EndStatus = new Status(StatusCode.OK, "The Supervisor ended the lease.");
+        }
+        catch (RpcException ex)
+        {
+            if (_released.IsCancellationRequested)
+            {
+                return;
+            }
+
+            EndStatus = ex.Status;
+        }
+
+        await _revoked.CancelAsync();
+    }
+}
