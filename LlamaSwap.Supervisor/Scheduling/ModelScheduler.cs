@@ -239,7 +239,7 @@ internal sealed partial class ModelScheduler : IAsyncDisposable
             case UnloadCommand c: Unload(c); break;
             case ApplyConfigCommand c: ApplyConfig(c); break;
             case ShutdownCommand: BeginShutdown(); break;
-            case FlushCommand c: Publish(); c.Reply.TrySetResult(_latest.Snapshot); break;
+            case FlushCommand c: Publish(); c.Reply.TrySetResult(BuildSnapshot(_latest.Snapshot.Version)); break;
             default: throw new InvalidOperationException($"unknown scheduler command {command.GetType().Name}");
         }
     }

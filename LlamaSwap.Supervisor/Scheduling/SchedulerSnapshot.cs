@@ -18,7 +18,10 @@ internal sealed record SchedulerSnapshot(
 /// <param name="Leases">Requests being served now.</param>
 /// <param name="Waiting">Admitted requests not yet served: queued, or waiting for the model to start.</param>
 /// <param name="TtlExpiresAt">When the idle model will be unloaded, if its TTL clock runs.</param>
-/// <param name="TtlRemaining"><paramref name="TtlExpiresAt"/> relative to the snapshot's time.</param>
+/// <param name="TtlRemaining">
+/// <paramref name="TtlExpiresAt"/> relative to the snapshot's <see cref="SchedulerSnapshot.At"/>. Snapshots are
+/// published on changes only, so readers that show a live countdown compute it from <paramref name="TtlExpiresAt"/>.
+/// </param>
 /// <param name="LastUsed">When its last lease ended, or when it became ready; null before it ever ran.</param>
 /// <param name="LastError">The reason of the last failed start while requests still fail fast with it.</param>
 internal sealed record ModelSnapshot(

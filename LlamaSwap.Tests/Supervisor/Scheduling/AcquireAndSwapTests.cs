@@ -91,8 +91,6 @@ public sealed class AcquireAndSwapTests
 
         Assert.Equal(ModelState.Ready, state["a"]!.State);
         Assert.Equal(1, state["b"]!.Waiting);
-        Assert.False(b.IsCompleted);
-        Assert.False(h.Processes.Created[0].StopCalled.IsCompleted);
 
         onA.Dispose();
         await using var lease = await b.Bounded();

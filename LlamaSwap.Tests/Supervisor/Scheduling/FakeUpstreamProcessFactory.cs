@@ -26,6 +26,9 @@ internal sealed class FakeUpstreamProcessFactory : IUpstreamProcessFactory
     /// <summary>Replaces the stop behaviour entirely; gets the graceful window.</summary>
     public Func<FakeUpstreamProcess, TimeSpan, CancellationToken, Task>? StopHook { get; set; }
 
+    /// <summary>When set, <see cref="Create"/> throws this (a command that cannot even be prepared).</summary>
+    public Exception? CreateFailure { get; set; }
+
     public ImmutableArray<FakeUpstreamProcess> Created
     {
         get
@@ -39,6 +42,8 @@ internal sealed class FakeUpstreamProcessFactory : IUpstreamProcessFactory
 
     public IUpstreamProcess Create(ModelConfig model)
     {
+        if (CreateFailure is { } failure)
+            throw failure;
         var process = new FakeUpstreamProcess(this, model, Interlocked.Increment(ref _nextPid));
         lock (_gate)
             _created.Add(process);

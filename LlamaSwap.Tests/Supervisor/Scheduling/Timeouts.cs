@@ -12,4 +12,12 @@ internal static class BoundedWaits
     public static Task<T> Bounded<T>(this Task<T> task) => task.WaitAsync(Timeouts.Step, TestContext.Current.CancellationToken);
 
     public static Task Bounded(this Task task) => task.WaitAsync(Timeouts.Step, TestContext.Current.CancellationToken);
+
+    /// <summary>Completes when the token is cancelled.</summary>
+    public static Task WhenCancelled(this CancellationToken token)
+    {
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        token.Register(() => cancelled.TrySetResult());
+        return cancelled.Task;
+    }
 }
