@@ -76,9 +76,14 @@ internal static class SupervisorHostingExtensions
         return builder;
     }
 
-    /// <summary>Maps the gRPC services (Supervisor and grpc.health.v1) and <c>GET /metrics</c>.</summary>
+    /// <summary>
+    /// Maps the gRPC services (Supervisor and grpc.health.v1) and <c>GET /metrics</c>. Nothing is mapped (nor
+    /// created) when the startup configuration is invalid: the host will not run.
+    /// </summary>
     public static WebApplication MapSupervisor(this WebApplication app)
     {
+        if (!app.Services.GetRequiredService<SupervisorConfiguration>().Startup.Succeeded)
+            return app;
         app.MapGrpcService<SupervisorGrpcService>();
         app.MapGrpcHealthService();
         app.MapGet(SupervisorSettings.MetricsPath, context => context.RequestServices.GetRequiredService<MetricsEndpoint>().WriteAsync(context));
