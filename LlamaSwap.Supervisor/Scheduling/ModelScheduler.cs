@@ -127,6 +127,11 @@ internal sealed partial class ModelScheduler : IAsyncDisposable
                 await LoadAsync(model, null, cancellationToken).ConfigureAwait(false);
                 results.Add(new PreloadResult(model, null));
             }
+            catch (UnknownModelException ex)
+            {
+                Log.PreloadSkipped(_logger, model);
+                results.Add(new PreloadResult(model, ex.Message));
+            }
             catch (SchedulerException ex)
             {
                 Log.PreloadFailed(_logger, model, ex.Message);
