@@ -59,7 +59,7 @@ public sealed class SchedulerStormTests
         private readonly List<(Lease Lease, DateTimeOffset ReleaseAt)> _held = [];
         private readonly List<Task> _controls = [];
         private readonly HashSet<int> _crashed = [];
-        private readonly HashSet<string> _hardUnloaded = new(StringComparer.Ordinal);
+        private readonly HashSet<Lease> _revocable = [];
         private LlamaSwapConfig _current;
         private int _reloads;
         private TimeSpan _longestWait;
@@ -135,11 +135,11 @@ public sealed class SchedulerStormTests
                 case < 90:
                     var hard = Next(2) == 0;
                     if (hard)
-                        _hardUnloaded.Add(model);
+                        MayRevoke(m => m == model);
                     _controls.Add(Tolerate(_h.Scheduler.UnloadAsync([model], hard, SchedulerHarness.TestToken)));
                     break;
                 case < 91 when Next(3) == 0:
-                    _hardUnloaded.UnionWith(_models);
+                    MayRevoke(_ => true);
                     _controls.Add(_h.Scheduler.UnloadAsync(null, hard: true, SchedulerHarness.TestToken));
                     break;
                 case < 93:
@@ -181,6 +181,8 @@ public sealed class SchedulerStormTests
                     var lease = request.Task.Result;
                     Assert.Equal(request.Model, lease.ModelId);
                     _held.Add((lease, _h.Time.GetUtcNow() + TimeSpan.FromMilliseconds(Next(5000))));
+                    if (request.Revocable)
+                        _revocable.Add(lease);
                     request.Outcome = "granted";
                 }
                 else
@@ -197,13 +199,24 @@ public sealed class SchedulerStormTests
             }
         }
 
+        /// <summary>
+        /// A hard unload may end the leases held now and those of requests still pending (they may have
+        /// been granted before the loop handles the unload); nothing granted later.
+        /// </summary>
+        private void MayRevoke(Func<string, bool> model)
+        {
+            _revocable.UnionWith(_held.Where(l => model(l.Lease.ModelId)).Select(l => l.Lease));
+            foreach (var request in _requests.Where(r => r.Outcome is null && model(r.Model)))
+                request.Revocable = true;
+        }
+
         private void ReleaseDue(bool early)
         {
             foreach (var (lease, _) in _held.Where(l => l.Lease.Revoked.IsCancellationRequested))
             {
                 // Work in flight ends only when its process died or an operator asked for a hard unload.
                 Assert.True(
-                    _crashed.Contains(lease.Pid!.Value) || _hardUnloaded.Contains(lease.ModelId),
+                    _crashed.Contains(lease.Pid!.Value) || _revocable.Contains(lease),
                     $"a lease on {lease.ModelId} (pid {lease.Pid}) was ended without a crash or hard unload");
             }
 
@@ -369,6 +382,7 @@ public sealed class SchedulerStormTests
             public CancellationTokenSource? Cancellation { get; } = cancellation;
             public DateTimeOffset IssuedAt { get; } = issuedAt;
             public string? Outcome { get; set; }
+            public bool Revocable { get; set; }
         }
     }
 }
