@@ -86,25 +86,31 @@ internal sealed partial class ModelScheduler
             return true;
         }
 
+        // Null unless another model's request has waited past the starvation bound.
         var guarded = StarvationGuard(ticket);
         if (SwapFor(slot) is { } swap)
         {
-            if (guarded.Contains(slot))
+            if (guarded?.Contains(slot) == true)
                 return false;
             Join(ticket, swap);
             return true;
         }
 
         var evict = PlanEviction(slot);
-        if (guarded.Contains(slot) || evict.Any(guarded.Contains))
-            return false;
         if (_swaps.Any(s => s.CollidesWith(slot, evict)))
             return false;
         if (slot.Phase == ModelState.Ready && evict.IsEmpty)
         {
+            if (guarded?.Contains(slot) == true)
+                return false;
             Grant(ticket);
             return true;
         }
+
+        // While a request starves, only it may start a swap: that keeps the running set from growing
+        // under it, so what it must evict can only shrink and its wait stays bounded.
+        if (guarded is not null)
+            return false;
 
         // Never stop a model that is serving: the swap waits until its leases end.
         if (evict.Any(e => e.Leases.Count > 0))
@@ -125,16 +131,16 @@ internal sealed partial class ModelScheduler
     }
 
     /// <summary>
-    /// The models the starving request needs (its target and what it must evict). Other requests may
-    /// not take a lease on, join a start of, start, or evict any of them, so the starving request's swap
-    /// goes ahead as soon as the current leases end. Requests for the starving request's own model are
-    /// not held back: they need the same thing.
+    /// What a starving request protects: its target and the models it must evict. Other requests may
+    /// not take a lease on or join a start of any of them, so the starving request's swap goes ahead as
+    /// soon as the current leases end. Null when nothing starves, or for the starving request itself and
+    /// requests for the same model (they need the same thing).
     /// </summary>
-    private ImmutableHashSet<ModelSlot> StarvationGuard(Ticket ticket)
+    private ImmutableHashSet<ModelSlot>? StarvationGuard(Ticket ticket)
     {
         var starving = StarvingTicket();
         if (starving is null || starving == ticket || starving.Slot == ticket.Slot)
-            return [];
+            return null;
         return [starving.Slot!, .. PlanEviction(starving.Slot!)];
     }
 

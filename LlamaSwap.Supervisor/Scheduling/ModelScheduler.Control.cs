@@ -77,6 +77,12 @@ internal sealed partial class ModelScheduler
 
     private void ApplyConfig(ApplyConfigCommand c)
     {
+        if (_shuttingDown)
+        {
+            c.Reply.TrySetException(new SchedulerShutdownException());
+            return;
+        }
+
         var config = c.Config;
         foreach (var slot in _slots.Values.ToArray())
         {

@@ -42,6 +42,9 @@ internal sealed partial class ModelScheduler
         [LoggerMessage(12, LogLevel.Information, "scheduler shutting down: stopping every model")]
         public static partial void ShuttingDown(ILogger logger);
 
+        [LoggerMessage(14, LogLevel.Warning, "preload: model {Model} is not a local model, skipping")]
+        public static partial void PreloadSkipped(ILogger logger, string model);
+
         [LoggerMessage(13, LogLevel.Critical, "scheduler loop fault while handling {Command}; state may be inconsistent")]
         public static partial void LoopFault(ILogger logger, string command, Exception exception);
     }

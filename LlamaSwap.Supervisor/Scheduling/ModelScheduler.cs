@@ -27,7 +27,6 @@ internal sealed partial class ModelScheduler : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly SchedulerOptions _options;
     private readonly SchedulerTelemetry _telemetry;
-    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _loop;
 
     // Loop-owned state. Nothing outside the loop reads or writes these fields.
@@ -127,6 +126,11 @@ internal sealed partial class ModelScheduler : IAsyncDisposable
                 await LoadAsync(model, null, cancellationToken).ConfigureAwait(false);
                 results.Add(new PreloadResult(model, null));
             }
+            catch (UnknownModelException ex)
+            {
+                Log.PreloadSkipped(_logger, model);
+                results.Add(new PreloadResult(model, ex.Message));
+            }
             catch (SchedulerException ex)
             {
                 Log.PreloadFailed(_logger, model, ex.Message);
@@ -189,9 +193,6 @@ internal sealed partial class ModelScheduler : IAsyncDisposable
         return await reply.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Completes when shutdown has stopped every process.</summary>
-    internal Task Stopped => _stopped.Task;
-
     private void Post(SchedulerCommand command) => _commands.Writer.TryWrite(command);
 
     private async Task RunAsync()
@@ -216,11 +217,9 @@ internal sealed partial class ModelScheduler : IAsyncDisposable
             }
 
             Publish();
+            // Commands already queued are still read (and refused); later posts fail as shutdown.
             if (_shuttingDown && AllSlots().All(s => s.Phase == ModelState.Stopped))
-            {
                 _commands.Writer.TryComplete();
-                _stopped.TrySetResult();
-            }
         }
     }
 

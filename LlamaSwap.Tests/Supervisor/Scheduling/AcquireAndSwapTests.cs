@@ -133,6 +133,21 @@ public sealed class AcquireAndSwapTests
     }
 
     [Fact]
+    public async Task PreloadLoadsEachModelInTurnAndReportsUnknownOnes()
+    {
+        var config = MaxLoaded(2, "a", "b") with { Preload = ["a", "ghost", "b"] };
+        await using var h = new SchedulerHarness(config);
+
+        var results = await h.Scheduler.RunPreloadAsync(SchedulerHarness.TestToken).Bounded();
+
+        Assert.Equal([true, false, true], results.Select(r => r.Succeeded));
+        Assert.Equal(["a", "b"], h.Processes.Timeline.AliveModels);
+        var state = await h.FlushAsync();
+        Assert.All(state.Models, m => Assert.Equal((ModelState.Ready, 0), (m.State, m.Leases)));
+        Assert.Contains(h.Log.Lines, l => l == "Warning: preload: model ghost is not a local model, skipping");
+    }
+
+    [Fact]
     public async Task ProgressReportsQueuePositionThenStartThenReadinessPolls()
     {
         await using var h = new SchedulerHarness(OneAtATime("a", "b"), setup: p => p.ManualStart = true);

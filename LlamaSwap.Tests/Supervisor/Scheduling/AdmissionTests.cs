@@ -93,4 +93,27 @@ public sealed class AdmissionTests
         second.Dispose();
         Assert.Equal(0, (await h.FlushAsync())["a"]!.Leases);
     }
+
+    [Fact]
+    public async Task AGrantThatLosesTheRaceWithTheCallersCancellationIsNotCounted()
+    {
+        // Continuations of this gate run inline, so completing it posts the start's outcome before the
+        // cancellation below: the loop then grants a ticket its caller has already given up.
+        var gate = new TaskCompletionSource();
+        await using var h = new SchedulerHarness(OneAtATime("a"), setup: p => p.StartHook = (_, token) => gate.Task.WaitAsync(token));
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(SchedulerHarness.TestToken);
+        var waiter = h.AcquireCancellable("a", cancellation);
+        await h.Processes.NextSpawnAsync();
+
+        gate.SetResult();
+#pragma warning disable CA1849 // Synchronous on purpose: the ticket must be cancelled before this line returns.
+        cancellation.Cancel();
+#pragma warning restore CA1849
+
+        var granted = await waiter.ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : null, TaskScheduler.Default).Bounded();
+        var state = await h.WaitForStateAsync("a", ModelState.Ready);
+        Assert.Equal(granted is null ? 0 : 1, state["a"]!.Leases);
+        granted?.Dispose();
+        Assert.Equal(0, (await h.FlushAsync())["a"]!.Leases);
+    }
 }

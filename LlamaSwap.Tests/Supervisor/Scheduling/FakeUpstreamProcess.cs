@@ -14,6 +14,7 @@ internal sealed class FakeUpstreamProcess(FakeUpstreamProcessFactory factory, Mo
     private readonly TaskCompletionSource _startCalled = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<TimeSpan> _stopCalled = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _lifeGate = new();
     private int _alive;
     private int _disposed;
     private int _startCalls;
@@ -54,8 +55,13 @@ internal sealed class FakeUpstreamProcess(FakeUpstreamProcessFactory factory, Mo
             throw new InvalidOperationException($"{ModelId} pid {pid}: StartAsync called twice on one instance");
         Progress = progress;
         Pid = pid;
-        Volatile.Write(ref _alive, 1);
-        factory.Timeline.Spawned(ModelId, pid);
+        lock (_lifeGate)
+        {
+            // Recorded together, so a concurrent crash sees either no process or a recorded one.
+            factory.Timeline.Spawned(ModelId, pid);
+            Volatile.Write(ref _alive, 1);
+        }
+
         _startCalled.TrySetResult();
         progress?.Report(new UpstreamStartProgress(UpstreamStartPhase.Spawned, 0));
         try
@@ -101,11 +107,14 @@ internal sealed class FakeUpstreamProcess(FakeUpstreamProcessFactory factory, Mo
 
     private void MarkDead(int exitCode)
     {
-        if (Interlocked.Exchange(ref _alive, 0) == 1)
+        lock (_lifeGate)
         {
+            if (Interlocked.Exchange(ref _alive, 0) != 1)
+                return;
             factory.Timeline.Died(ModelId, pid);
-            _exited.TrySetResult(exitCode);
         }
+
+        _exited.TrySetResult(exitCode);
     }
 
     public override string ToString() => $"{ModelId} pid {pid}";

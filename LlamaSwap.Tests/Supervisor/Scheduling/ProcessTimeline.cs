@@ -12,6 +12,7 @@ internal sealed class ProcessTimeline
     private readonly Dictionary<int, string> _alive = [];
     private readonly List<string> _events = [];
     private readonly List<string> _violations = [];
+    private readonly List<string> _history = [];
     private int _maxAlive;
 
     /// <summary>Given the models alive when <c>starting</c> spawns, returns why that breaks the rules, or null.</summary>
@@ -59,12 +60,13 @@ internal sealed class ProcessTimeline
         {
             var others = _alive.Values.ToArray();
             if (others.Contains(model))
-                _violations.Add($"{model} (pid {pid}) spawned while another {model} process was alive");
+                _violations.Add($"{model} (pid {pid}) spawned while another {model} process was alive; history: {string.Join(" ", _history.Where(h => h.Contains(model, StringComparison.Ordinal)))}");
             if (Rule?.Invoke(others, model) is { } broken)
                 _violations.Add($"{model} (pid {pid}) spawned beside [{string.Join(",", others)}]: {broken}");
             _alive[pid] = model;
             _maxAlive = Math.Max(_maxAlive, _alive.Count);
             _events.Add($"+{model}");
+            _history.Add($"+{model}#{pid}");
         }
     }
 
@@ -73,7 +75,10 @@ internal sealed class ProcessTimeline
         lock (_gate)
         {
             if (_alive.Remove(pid))
+            {
                 _events.Add($"-{model}");
+                _history.Add($"-{model}#{pid}");
+            }
         }
     }
 }

@@ -1,6 +1,5 @@
 using LlamaSwap.Configuration;
 using LlamaSwap.Supervisor.Scheduling;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LlamaSwap.Tests.Supervisor.Scheduling;
 
@@ -10,10 +9,13 @@ internal sealed class SchedulerHarness : IAsyncDisposable
     public SchedulerHarness(LlamaSwapConfig config, SchedulerOptions? options = null, Action<FakeUpstreamProcessFactory>? setup = null)
     {
         setup?.Invoke(Processes);
-        Scheduler = new ModelScheduler(config, Processes, Time, NullLogger<ModelScheduler>.Instance, options);
+        Scheduler = new ModelScheduler(config, Processes, Time, Log, options);
     }
 
     public ManualTimeProvider Time { get; } = new();
+
+    /// <summary>Warnings and errors the scheduler logged.</summary>
+    public ListLogger<ModelScheduler> Log { get; } = new(Microsoft.Extensions.Logging.LogLevel.Information);
 
     public FakeUpstreamProcessFactory Processes { get; } = new();
 
@@ -66,7 +68,7 @@ internal sealed class SchedulerHarness : IAsyncDisposable
         foreach (var process in Processes.Created)
             process.CompleteStop();
         await Scheduler.DisposeAsync().AsTask().WaitAsync(Timeouts.Step, CancellationToken.None);
-        Assert.Equal(0, Scheduler.LoopFaults);
+        Assert.True(Scheduler.LoopFaults == 0, string.Join(Environment.NewLine, Log.Lines));
         Assert.All(Processes.Created, p => Assert.False(p.IsAlive, $"{p} still alive after shutdown"));
     }
 }
