@@ -123,19 +123,24 @@ internal sealed class ServerCall : IDisposable
                 var status = MessageFraming.TryReadMessage(ref buffer, _runtime.Options.MaxReceiveMessageSize, out var compressed, out var payload);
                 if (status == FrameReadStatus.Message)
                 {
-                    if (compressed)
+                    try
                     {
-                        reader.AdvanceTo(result.Buffer.End);
-                        throw CompressedMessageError();
-                    }
+                        if (compressed)
+                        {
+                            throw CompressedMessageError();
+                        }
 
-                    message = Parse(parser, payload);
-                    haveMessage = true;
-                    var trailing = !buffer.IsEmpty;
-                    reader.AdvanceTo(result.Buffer.End);
-                    if (trailing)
+                        message = Parse(parser, payload);
+                        haveMessage = true;
+                        if (!buffer.IsEmpty)
+                        {
+                            throw new RpcException(StatusCode.Internal, GrpcProtocolConstants.Messages.AdditionalData);
+                        }
+                    }
+                    finally
                     {
-                        throw new RpcException(StatusCode.Internal, GrpcProtocolConstants.Messages.AdditionalData);
+                        // Also on errors, so the remainder can still be drained.
+                        reader.AdvanceTo(result.Buffer.End);
                     }
                 }
                 else

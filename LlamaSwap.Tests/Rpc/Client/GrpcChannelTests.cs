@@ -146,6 +146,22 @@ public sealed class GrpcChannelTests
     }
 
     [Fact]
+    public async Task ServerShutdownEndsOpenStreamsWithUnavailable()
+    {
+        await using var server = await GrpcTestServer.StartAsync();
+        using var channel = GrpcChannel.ForAddress(server.Address);
+        using var call = channel.ServerStreaming(EchoService.StreamThenHangMethod, new StringValue { Value = "shutdown" });
+        Assert.True(await call.MoveNextAsync(TestToken).AsTask().WaitAsync(Timeout, TestToken));
+
+        // Well inside Kestrel's own shutdown timeout: the open stream must not hold shutdown up.
+        await server.StopAsync().WaitAsync(Timeout, TestToken);
+
+        var ex = await Assert.ThrowsAsync<RpcException>(() => call.MoveNextAsync(TestToken).AsTask().WaitAsync(Timeout, TestToken));
+        Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
+        Assert.Equal("Server is shutting down.", ex.Detail);
+    }
+
+    [Fact]
     public async Task ResponseOverTheReceiveLimitIsResourceExhausted()
     {
         await using var server = await GrpcTestServer.StartAsync();
