@@ -232,4 +232,26 @@ public sealed class GrpcChannelTests
         Assert.Equal("llamaswap=1", await HeaderAsync("tracestate"));
         Assert.Equal("000102FF", await HeaderAsync("blob-bin"));
     }
+
+    [Fact]
+    public async Task TraceContextStaysOneTraceWhenHttpClientIsInstrumented()
+    {
+        await using var server = await GrpcTestServer.StartAsync();
+        using var channel = GrpcChannel.ForAddress(server.Address);
+        using var listener = new ActivityListener
+        {
+            // What OpenTelemetry's HttpClient instrumentation does: sample System.Net.Http's activities.
+            ShouldListenTo = source => source.Name == "System.Net.Http",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+        };
+        ActivitySource.AddActivityListener(listener);
+        using var activity = new Activity("acquire");
+        activity.SetIdFormat(ActivityIdFormat.W3C);
+        activity.Start();
+
+        var traceparent = (await channel.UnaryAsync(EchoService.HeaderMethod, new StringValue { Value = "traceparent" }).WaitAsync(Timeout, TestToken)).Value;
+
+        Assert.DoesNotContain(",", traceparent, StringComparison.Ordinal);
+        Assert.Equal(activity.TraceId.ToString(), traceparent.Split('-')[1]);
+    }
 }

@@ -43,9 +43,10 @@ internal sealed class EchoService : IGrpcService
         .Unary(HeaderMethod, (request, context) =>
             Task.FromResult(new StringValue
             {
-                Value = context.RequestHeaders.GetBytes(request.Value) is { } bytes
-                    ? Convert.ToHexString(bytes)
-                    : context.RequestHeaders.GetValue(request.Value) ?? string.Empty,
+                // Every entry with this key, so a duplicated header shows.
+                Value = string.Join(',', context.RequestHeaders
+                    .Where(e => e.Key == request.Value)
+                    .Select(e => e.ValueBytes is { } bytes ? Convert.ToHexString(bytes) : e.Value)),
             }))
         .Unary(FailMethod, (request, context) =>
         {
