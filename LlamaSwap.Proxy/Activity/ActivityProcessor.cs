@@ -103,7 +103,8 @@ internal sealed partial class ActivityProcessor(
             current.MetricsMaxInMemory);
 
         captures.Trim(request.CaptureBudgetBytes);
-        if (request.CaptureBudgetBytes > 0)
+        // A body that outgrew what was kept would make the capture larger than the budget: none is stored.
+        if (request.CaptureBudgetBytes > 0 && request.BodyComplete)
             StoreCapture(row, request, decoded);
 
         metrics.Record(row);

@@ -12,7 +12,4 @@ internal sealed record Capture(
     [property: JsonPropertyName("req_headers")] IReadOnlyDictionary<string, string>? RequestHeaders,
     [property: JsonPropertyName("req_body")] byte[]? RequestBody,
     [property: JsonPropertyName("resp_headers")] IReadOnlyDictionary<string, string>? ResponseHeaders,
-    [property: JsonPropertyName("resp_body")] byte[]? ResponseBody)
-{
-    public long Size => (RequestBody?.Length ?? 0) + (ResponseBody?.Length ?? 0);
-}
+    [property: JsonPropertyName("resp_body")] byte[]? ResponseBody);

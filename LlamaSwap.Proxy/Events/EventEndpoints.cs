@@ -26,6 +26,7 @@ internal static class EventEndpoints
         try
         {
             await response.StartAsync(token);
+            await response.Body.FlushAsync(token);
             var reader = subscription.Reader;
             while (await reader.WaitToReadAsync(token))
             {

@@ -25,6 +25,9 @@ internal sealed class EventHub(
 
     public int ClientCount => _streams.Length;
 
+    /// <summary>Connected clients that fell behind and are being dropped.</summary>
+    public int OverflowedClientCount => _streams.Count(s => s.Overflowed);
+
     public EventSubscription Connect(int capacity = EventStream.DefaultCapacity)
     {
         var stream = new EventStream(capacity);

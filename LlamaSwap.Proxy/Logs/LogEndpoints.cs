@@ -110,13 +110,15 @@ internal static class LogEndpoints
         }
     }
 
-    private static Task StartAsync(HttpContext context, CancellationToken token)
+    private static async Task StartAsync(HttpContext context, CancellationToken token)
     {
         var response = context.Response;
         response.ContentType = "text/plain; charset=utf-8";
         response.Headers.XContentTypeOptions = "nosniff";
         response.Headers["X-Accel-Buffering"] = "no";
-        return response.StartAsync(token);
+        await response.StartAsync(token);
+        // Starting only queues the headers; the client sees them (and that the stream is open) on a flush.
+        await response.Body.FlushAsync(token);
     }
 
     private static async Task WriteAsync(HttpContext context, IReadOnlyList<byte[]> chunks, CancellationToken token)

@@ -19,6 +19,12 @@ internal static class PrometheusNames
         ["V"] = "volts", ["A"] = "amperes", ["J"] = "joules",
     };
 
+    // Denominators read as "per second", "per minute", … (singular), as the compatibility rules spell them.
+    private static readonly Dictionary<string, string> PerUnits = new(StringComparer.Ordinal)
+    {
+        ["s"] = "second", ["min"] = "minute", ["h"] = "hour", ["d"] = "day", ["w"] = "week", ["mo"] = "month", ["y"] = "year",
+    };
+
     public static string Metric(string name, string? unit, MetricKind kind)
     {
         var result = Sanitize(name);
@@ -44,7 +50,8 @@ internal static class PrometheusNames
         if (slash >= 0)
         {
             var numerator = UnitSuffix(unit[..slash]);
-            var denominator = UnitWord(unit[(slash + 1)..]);
+            var per = unit[(slash + 1)..].Trim();
+            var denominator = PerUnits.TryGetValue(per, out var singular) ? singular : UnitWord(per);
             if (denominator.Length == 0)
                 return numerator;
             return numerator.Length == 0 ? "per_" + denominator : $"{numerator}_per_{denominator}";
