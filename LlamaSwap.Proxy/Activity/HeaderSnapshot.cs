@@ -16,12 +16,12 @@ internal static class HeaderSnapshot
 
     public static bool IsSensitive(string name) => Sensitive.Contains(name);
 
-    public static Dictionary<string, string> Take(IHeaderDictionary headers, params string[] omit)
+    public static Dictionary<string, string> Take(IHeaderDictionary headers)
     {
         var result = new Dictionary<string, string>(headers.Count, StringComparer.OrdinalIgnoreCase);
         foreach (var (name, values) in headers)
         {
-            if (values.Count == 0 || omit.Contains(name, StringComparer.OrdinalIgnoreCase))
+            if (values.Count == 0)
                 continue;
             result[name] = IsSensitive(name) ? Redacted : values[0] ?? "";
         }
