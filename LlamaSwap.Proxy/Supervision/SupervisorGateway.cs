@@ -74,12 +74,12 @@ internal sealed partial class SupervisorGateway(
             await _watching.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <remarks>Idempotent: the container disposes the instance once per registration that exposes it.</remarks>
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
         if (_watching is not null)
             await _watching.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        _stopping.Dispose();
     }
 
     private async Task WatchLoopAsync(CancellationToken stopping)
