@@ -48,6 +48,9 @@ internal sealed class TestSupervisor : SupervisorServiceBase, IAsyncDisposable
     /// <summary>Runs before an Acquire does anything; throw an RpcException to refuse it, or await to delay it.</summary>
     public Func<AcquireRequest, CancellationToken, Task>? BeforeAcquire { get; set; }
 
+    /// <summary>An upstream URL to lease instead of starting a simulator (null: start one as usual).</summary>
+    public Func<string, string?>? UpstreamOverride { get; set; }
+
     /// <summary>Every Acquire received, in order, with the <c>traceparent</c> it carried.</summary>
     public IReadOnlyCollection<(string Model, string? TraceParent)> Acquires => _acquires;
 
@@ -123,7 +126,19 @@ internal sealed class TestSupervisor : SupervisorServiceBase, IAsyncDisposable
         if (!_config.Models.ContainsKey(request.ModelId))
             throw new RpcException(StatusCode.NotFound, $"model '{request.ModelId}' is not configured on {Host.HostId}");
 
-        var simulator = await EnsureRunningAsync(request.ModelId, responseStream, token);
+        string upstream;
+        if (UpstreamOverride?.Invoke(request.ModelId) is { } overridden)
+        {
+            upstream = overridden;
+            lock (_lock)
+                _leases[request.ModelId] = _leases.GetValueOrDefault(request.ModelId) + 1;
+            Changed();
+        }
+        else
+        {
+            upstream = (await EnsureRunningAsync(request.ModelId, responseStream, token)).BaseUrl;
+        }
+
         using var revoker = new CancellationTokenSource();
         lock (_lock)
         {
@@ -136,10 +151,7 @@ internal sealed class TestSupervisor : SupervisorServiceBase, IAsyncDisposable
         {
             await responseStream.WriteAsync(new AcquireEvent
             {
-                Ready = new AcquireEvent.Types.Ready
-                {
-                    ModelId = request.ModelId, UpstreamBaseUrl = simulator.BaseUrl, Pid = simulator.Pid, Port = simulator.Port, Host = Host,
-                },
+                Ready = new AcquireEvent.Types.Ready { ModelId = request.ModelId, UpstreamBaseUrl = upstream, Host = Host },
             }, token);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(token, revoker.Token);
             try
