@@ -7,16 +7,19 @@ namespace LlamaSwap.Tests.Proxy.Stack;
 
 public sealed class AuthStackFixture : IAsyncLifetime
 {
+    internal SimulatorProcess Echo { get; private set; } = null!;
+
     internal SimulatorProcess Peer { get; private set; } = null!;
 
     internal ProxyStack Stack { get; private set; } = null!;
 
     public async ValueTask InitializeAsync()
     {
+        Echo = await SimulatorProcess.StartAsync(EchoStackFixture.SimulatorArgs, cancellationToken: TestContext.Current.CancellationToken);
         Peer = await SimulatorProcess.StartAsync(["--model", "peer-sim", "--tokens-per-second", "0", "--max-tokens", "2"],
             cancellationToken: TestContext.Current.CancellationToken);
         Stack = await ProxyStack.StartAsync(new StackConfig()
-            .Model("m", EchoStackFixture.SimulatorArgs)
+            .External("m", Echo.BaseUrl)
             .Top($$"""
                 apiKeys: [sk-one, "sk-two:with-colon"]
                 peers:
@@ -30,6 +33,8 @@ public sealed class AuthStackFixture : IAsyncLifetime
             await Stack.DisposeAsync();
         if (Peer is not null)
             await Peer.DisposeAsync();
+        if (Echo is not null)
+            await Echo.DisposeAsync();
     }
 }
 
@@ -75,7 +80,7 @@ public sealed class AuthTests(AuthStackFixture fixture) : IClassFixture<AuthStac
     public async Task AMissingOrWrongKeyIsA401WithABrowserPrompt(string? header, string? value)
     {
         var client = fixture.Stack.CreateClient();
-        var acquiresBefore = fixture.Stack.Supervisor.Acquires.Count;
+        var upstreamLines = fixture.Echo.Output.Lines.Count;
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = new StringContent(Chat, Encoding.UTF8, "application/json") };
         if (header is not null)
             request.Headers.TryAddWithoutValidation(header, value);
@@ -85,7 +90,7 @@ public sealed class AuthTests(AuthStackFixture fixture) : IClassFixture<AuthStac
         Assert.Equal(HttpStatusCode.Unauthorized, response.Status);
         Assert.Equal(("unauthorized: invalid or missing API key", "authentication_error", "unauthorized"), response.Envelope);
         Assert.Equal("Basic realm=\"llama-swap\"", response.Headers.WwwAuthenticate.Single().ToString());
-        Assert.Equal(acquiresBefore, fixture.Stack.Supervisor.Acquires.Count);
+        Assert.Equal(upstreamLines, fixture.Echo.Output.Lines.Count);
     }
 
     [Theory]

@@ -3,13 +3,17 @@ using LlamaSwap.Tests.Infrastructure;
 namespace LlamaSwap.Tests.Proxy.Stack;
 
 /// <summary>
-/// One Proxy stack whose local models all run the same simulator arguments (so they share one simulator
-/// process), plus a second simulator acting as a remote peer. Models differ only in their Proxy-side
-/// settings: aliases, useModelName, filters, ids with slashes; selectors, a profile and peers complete it.
+/// One Proxy stack with the real Supervisor whose local models all forward to one simulator the fixture
+/// runs (each model's own process is a placeholder the Supervisor starts and stops), plus a second
+/// simulator acting as a remote peer. Models differ only in their Proxy-side settings: aliases,
+/// useModelName, filters, ids with slashes; selectors, a profile and peers complete it.
 /// </summary>
 public sealed class EchoStackFixture : IAsyncLifetime
 {
     internal static readonly string[] SimulatorArgs = ["--model", "echo-sim", "--tokens-per-second", "0", "--max-tokens", "3"];
+
+    /// <summary>The upstream of every local model.</summary>
+    internal SimulatorProcess Echo { get; private set; } = null!;
 
     internal SimulatorProcess Peer { get; private set; } = null!;
 
@@ -17,16 +21,18 @@ public sealed class EchoStackFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
+        Echo = await SimulatorProcess.StartAsync(SimulatorArgs, cancellationToken: TestContext.Current.CancellationToken);
         Peer = await SimulatorProcess.StartAsync(["--model", "peer-sim", "--tokens-per-second", "0", "--max-tokens", "3"],
             cancellationToken: TestContext.Current.CancellationToken);
+        var echo = Echo.BaseUrl;
         var config = new StackConfig()
-            .Model("plain", SimulatorArgs)
-            .Model("author/model", SimulatorArgs)
-            .Model("aliased", SimulatorArgs, "    aliases: [alias-one]")
-            .Model("renamed", SimulatorArgs, "    useModelName: upstream-name")
-            .Model("stripper", SimulatorArgs, "    filters: { stripParams: \"temperature, top_p\" }")
-            .Model("setter", SimulatorArgs, "    filters: { setParams: { temperature: 0.5, \"chat_template_kwargs.enable_thinking\": false } }")
-            .Model("byid", SimulatorArgs, "    filters: { setParamsByID: { \"byid:high\": { reasoning_effort: high } } }")
+            .External("plain", echo)
+            .External("author/model", echo)
+            .External("aliased", echo, "    aliases: [alias-one]")
+            .External("renamed", echo, "    useModelName: upstream-name")
+            .External("stripper", echo, "    filters: { stripParams: \"temperature, top_p\" }")
+            .External("setter", echo, "    filters: { setParams: { temperature: 0.5, \"chat_template_kwargs.enable_thinking\": false } }")
+            .External("byid", echo, "    filters: { setParamsByID: { \"byid:high\": { reasoning_effort: high } } }")
             .Top($$"""
                 peers:
                   p1:
@@ -53,5 +59,7 @@ public sealed class EchoStackFixture : IAsyncLifetime
             await Stack.DisposeAsync();
         if (Peer is not null)
             await Peer.DisposeAsync();
+        if (Echo is not null)
+            await Echo.DisposeAsync();
     }
 }

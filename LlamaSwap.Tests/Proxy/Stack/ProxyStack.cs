@@ -1,5 +1,7 @@
 using LlamaSwap.Configuration;
 using LlamaSwap.Proxy.Hosting;
+using LlamaSwap.Rpc.Client;
+using LlamaSwap.Rpc.Supervisor.V1;
 using LlamaSwap.Tests.Infrastructure;
 using LlamaSwap.Tests.Rpc.Infrastructure;
 using Microsoft.AspNetCore.Builder;
@@ -13,23 +15,38 @@ namespace LlamaSwap.Tests.Proxy.Stack;
 
 /// <summary>
 /// A Proxy test stack over real sockets: the Proxy built by its own composition methods, listening on a
-/// real Kestrel port in this process, talking gRPC to a <see cref="TestSupervisor"/>, which runs real
-/// simulator processes.
+/// real Kestrel port in this process, talking gRPC to a Supervisor (the real one, or a
+/// <see cref="TestSupervisor"/> where a test injects faults), which runs real upstream processes.
 /// </summary>
 internal sealed class ProxyStack : IAsyncDisposable
 {
     private readonly string _directory;
+    private readonly GrpcChannel _channel;
 
-    private ProxyStack(string directory, TestSupervisor supervisor, WebApplication proxy, CollectingLoggerProvider logs)
+    private ProxyStack(string directory, StackConfig config, RealSupervisorHost? real, TestSupervisor? fake, Uri supervisorAddress,
+        WebApplication proxy, CollectingLoggerProvider logs)
     {
         _directory = directory;
-        Supervisor = supervisor;
+        Config = config;
+        Real = real;
+        Fake = fake;
         Proxy = proxy;
         Logs = logs;
         Address = new Uri(proxy.Urls.First(u => u.StartsWith("http://", StringComparison.Ordinal)));
+        _channel = GrpcChannel.ForAddress(supervisorAddress);
+        Supervisor = new SupervisorClient(_channel);
     }
 
-    public TestSupervisor Supervisor { get; }
+    public StackConfig Config { get; }
+
+    /// <summary>The real Supervisor, unless the stack runs a <see cref="TestSupervisor"/>.</summary>
+    public RealSupervisorHost? Real { get; }
+
+    /// <summary>The fault-injecting Supervisor, when the stack was started with one.</summary>
+    public TestSupervisor? Fake { get; }
+
+    /// <summary>A gRPC client of whichever Supervisor the stack runs, for the test's own look at its state.</summary>
+    public SupervisorClient Supervisor { get; }
 
     public WebApplication Proxy { get; }
 
@@ -45,25 +62,48 @@ internal sealed class ProxyStack : IAsyncDisposable
     public T Service<T>()
         where T : notnull => Proxy.Services.GetRequiredService<T>();
 
-    public static async Task<ProxyStack> StartAsync(StackConfig config, Action<TestSupervisor>? configureSupervisor = null)
+    /// <summary>A stack with the real Supervisor.</summary>
+    public static Task<ProxyStack> StartAsync(StackConfig config) => StartAsync(config, useTestSupervisor: false, null);
+
+    /// <summary>A stack with a <see cref="TestSupervisor"/>, for tests that inject faults.</summary>
+    public static Task<ProxyStack> StartWithTestSupervisorAsync(StackConfig config, Action<TestSupervisor>? configure = null) =>
+        StartAsync(config, useTestSupervisor: true, configure);
+
+    private static async Task<ProxyStack> StartAsync(StackConfig config, bool useTestSupervisor, Action<TestSupervisor>? configure)
     {
         var directory = Directory.CreateTempSubdirectory("llamaswap-proxy-").FullName;
         var configPath = Path.Combine(directory, "models.yaml");
         await File.WriteAllTextAsync(configPath, config.ToYaml(), TestContext.Current.CancellationToken);
         var loaded = ConfigLoader.Load(new ConfigSource(configPath));
-        Assert.True(loaded.Succeeded, string.Join('\n', loaded.Errors));
+        Assert.True(loaded.Succeeded, string.Join('\n', loaded.Errors) + "\n" + config);
 
-        var supervisor = await TestSupervisor.StartAsync(loaded.Config);
-        configureSupervisor?.Invoke(supervisor);
+        RealSupervisorHost? real = null;
+        TestSupervisor? fake = null;
         try
         {
+            Uri supervisorAddress;
+            if (useTestSupervisor)
+            {
+                fake = await TestSupervisor.StartAsync(loaded.Config);
+                configure?.Invoke(fake);
+                supervisorAddress = fake.Address;
+            }
+            else
+            {
+                real = await RealSupervisorHost.StartAsync(configPath, directory);
+                supervisorAddress = real.GrpcAddress;
+            }
+
             var logs = new CollectingLoggerProvider();
-            var proxy = await StartProxyAsync(configPath, supervisor.Address, logs);
-            return new ProxyStack(directory, supervisor, proxy, logs);
+            var proxy = await StartProxyAsync(configPath, supervisorAddress, logs);
+            return new ProxyStack(directory, config, real, fake, supervisorAddress, proxy, logs);
         }
         catch
         {
-            await supervisor.DisposeAsync();
+            if (real is not null)
+                await real.DisposeAsync();
+            if (fake is not null)
+                await fake.DisposeAsync();
             throw;
         }
     }
@@ -76,6 +116,7 @@ internal sealed class ProxyStack : IAsyncDisposable
         {
             ApplicationName = typeof(ProxyHostingExtensions).Assembly.GetName().Name,
             ContentRootPath = Path.GetDirectoryName(configPath),
+            EnvironmentName = Environments.Production,
         });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -100,6 +141,36 @@ internal sealed class ProxyStack : IAsyncDisposable
     public HttpClient CreateClient(TimeSpan? timeout = null) =>
         new() { BaseAddress = Address, Timeout = timeout ?? TaskTimeoutExtensions.DefaultTimeoutSpan };
 
+    /// <summary>The Supervisor's view of one model right now.</summary>
+    public async Task<ModelStatus> StatusAsync(string model)
+    {
+        var state = await Supervisor.GetStateAsync(options: new CallOptions(CancellationToken: TestContext.Current.CancellationToken)).DefaultTimeout();
+        return state.Models.Single(m => m.ModelId == model);
+    }
+
+    /// <summary>Watches the Supervisor's state until the model's status satisfies <paramref name="condition"/>.</summary>
+    public async Task<ModelStatus> WaitForStatusAsync(string model, Func<ModelStatus, bool> condition, string what, TimeSpan? timeout = null)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        deadline.CancelAfter(timeout ?? TimeSpan.FromSeconds(20));
+        ModelStatus? last = null;
+        try
+        {
+            using var call = Supervisor.WatchState(options: new CallOptions(CancellationToken: deadline.Token));
+            await foreach (var snapshot in call.ReadAllAsync(deadline.Token))
+            {
+                last = snapshot.Models.Single(m => m.ModelId == model);
+                if (condition(last))
+                    return last;
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or LlamaSwap.Rpc.RpcException && deadline.IsCancellationRequested)
+        {
+        }
+
+        throw new TimeoutException($"model {model} never got {what}; last: {last}");
+    }
+
     public async ValueTask DisposeAsync()
     {
         try
@@ -109,7 +180,11 @@ internal sealed class ProxyStack : IAsyncDisposable
         finally
         {
             await Proxy.DisposeAsync();
-            await Supervisor.DisposeAsync();
+            _channel.Dispose();
+            if (Real is not null)
+                await Real.DisposeAsync();
+            if (Fake is not null)
+                await Fake.DisposeAsync();
             try
             {
                 Directory.Delete(_directory, recursive: true);

@@ -1,5 +1,6 @@
 using System.Net;
 using LlamaSwap.Proxy.Resolution;
+using LlamaSwap.Rpc.Supervisor.V1;
 
 namespace LlamaSwap.Tests.Proxy.Stack;
 
@@ -21,7 +22,7 @@ public sealed class ResolutionTests(EchoStackFixture fixture) : IClassFixture<Ec
 
         Assert.Equal("echo-sim", response.SimulatorModel);
         Assert.Equal("alias-one", response.RequestBody.GetProperty("model").GetString());
-        Assert.Contains("aliased", fixture.Stack.Supervisor.Acquires.Select(a => a.Model));
+        Assert.Equal(ModelState.Ready, (await fixture.Stack.StatusAsync("aliased")).State);
     }
 
     [Fact]
@@ -30,7 +31,7 @@ public sealed class ResolutionTests(EchoStackFixture fixture) : IClassFixture<Ec
         var response = await PostAsync("author/model");
 
         Assert.Equal("echo-sim", response.SimulatorModel);
-        Assert.Contains("author/model", fixture.Stack.Supervisor.Acquires.Select(a => a.Model));
+        Assert.Equal(ModelState.Ready, (await fixture.Stack.StatusAsync("author/model")).State);
     }
 
     [Theory]

@@ -17,8 +17,7 @@ public sealed class StreamingStackFixture : IAsyncLifetime
         Stack = await ProxyStack.StartAsync(
             new StackConfig()
                 .Model("paced", ["--model", "paced", "--tokens-per-second", "16", "--max-tokens", "8"])
-                .Model("clocked", ["--model", "clocked"]),
-            supervisor => supervisor.UpstreamOverride = model => model == "clocked" ? Clock.Address : null);
+                .External("clocked", Clock.Address, "    checkEndpoint: none"));
     }
 
     public async ValueTask DisposeAsync()
@@ -44,7 +43,7 @@ public sealed partial class StreamingTests(StreamingStackFixture fixture) : ICla
         using var client = fixture.Stack.CreateClient();
         using var warmup = await client.GetAsync("/upstream/paced/", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, warmup.StatusCode);
-        return fixture.Stack.Supervisor.Simulator("paced")!.CreateClient();
+        return new HttpClient { BaseAddress = new Uri((await fixture.Stack.StatusAsync("paced")).UpstreamBaseUrl) };
     }
 
     private static HttpRequestMessage Post(string path, string json) =>

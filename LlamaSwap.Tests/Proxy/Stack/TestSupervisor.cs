@@ -21,7 +21,8 @@ namespace LlamaSwap.Tests.Proxy.Stack;
 /// route many configured models to one simulator). A swap waits until the running process's leases are
 /// released (streaming Queued meanwhile), stops it, then starts the requested one (Starting,
 /// WaitingForReady, Ready). Leases are counted per model; a test can refuse Acquires with any status,
-/// delay them, or revoke held leases.
+/// delay them, or revoke held leases. A model whose <c>cmd</c> is not the simulator is leased at its
+/// <c>proxy</c> URL at once, with no process.
 /// </summary>
 internal sealed class TestSupervisor : SupervisorServiceBase, IAsyncDisposable
 {
@@ -127,7 +128,7 @@ internal sealed class TestSupervisor : SupervisorServiceBase, IAsyncDisposable
             throw new RpcException(StatusCode.NotFound, $"model '{request.ModelId}' is not configured on {Host.HostId}");
 
         string upstream;
-        if (UpstreamOverride?.Invoke(request.ModelId) is { } overridden)
+        if ((UpstreamOverride?.Invoke(request.ModelId) ?? ExternalUpstream(request.ModelId)) is { } overridden)
         {
             upstream = overridden;
             lock (_lock)
@@ -274,6 +275,13 @@ internal sealed class TestSupervisor : SupervisorServiceBase, IAsyncDisposable
         }
 
         Changed();
+    }
+
+    /// <summary>The <c>proxy</c> of a model whose <c>cmd</c> does not run the simulator: an upstream the test runs itself.</summary>
+    private string? ExternalUpstream(string modelId)
+    {
+        var model = _config.Models[modelId];
+        return model.CommandLine.Any(a => a.EndsWith("LlamaSwap.Simulator.dll", StringComparison.Ordinal)) ? null : model.Proxy;
     }
 
     /// <summary>The simulator arguments of a model's <c>cmd</c> (everything after the simulator dll), on a port of its own choosing.</summary>
