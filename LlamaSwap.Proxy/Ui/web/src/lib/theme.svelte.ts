@@ -1,0 +1,25 @@
+export type ThemeChoice = 'system' | 'light' | 'dark';
+const storageKey = 'llamaswap.theme';
+
+class Theme {
+  choice = $state<ThemeChoice>((localStorage.getItem(storageKey) as ThemeChoice | null) ?? 'system');
+
+  set(choice: ThemeChoice): void {
+    this.choice = choice;
+    if (choice === 'system') {
+      localStorage.removeItem(storageKey);
+      delete document.documentElement.dataset.theme;
+    } else {
+      localStorage.setItem(storageKey, choice);
+      document.documentElement.dataset.theme = choice;
+    }
+  }
+
+  /** The theme actually shown. */
+  get effective(): 'light' | 'dark' {
+    if (this.choice !== 'system') return this.choice;
+    return matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+  }
+}
+
+export const theme = new Theme();
