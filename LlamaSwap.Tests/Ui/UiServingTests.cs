@@ -175,6 +175,21 @@ public sealed class UiServingTests
     }
 
     [Fact]
+    public async Task SmallFilesAreSentWholeAndUncompressedToBrotliClients()
+    {
+        var (host, client) = await StartAsync();
+        await using var _ = host;
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/ui/");
+        request.Headers.TryAddWithoutValidation("Accept-Encoding", "gzip, deflate, br, zstd");
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Empty(response.Content.Headers.ContentEncoding);
+        Assert.Empty(response.Headers.Vary);
+        Assert.Equal("<!doctype html><title>LlamaSwap</title>", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task HeadAnswersHeadersWithoutABody()
     {
         var (host, client) = await StartAsync();
