@@ -7,8 +7,8 @@ namespace LlamaSwap.Proxy.Ui;
 /// </summary>
 internal sealed record UiAsset(
     string Path,
-    ReadOnlyMemory<byte> Content,
-    ReadOnlyMemory<byte>? Brotli,
+    byte[] Content,
+    byte[]? Brotli,
     string ContentType,
     string ETag,
     bool Immutable);
