@@ -11,7 +11,7 @@ internal sealed partial class FakeProxyApi
     /// <summary>What every chat reply says, streamed a few characters at a time.</summary>
     public const string ChatReply = "Hello from **LlamaSwap**! Here is a list:\n\n- streamed\n- rendered as `markdown`\n\nDone.";
 
-    public TimeSpan ChunkDelay { get; init; } = TimeSpan.FromMilliseconds(40);
+    public TimeSpan ChunkDelay { get; set; } = TimeSpan.FromMilliseconds(40);
 
     private async Task ChatAsync(HttpContext context)
     {

@@ -85,3 +85,25 @@ function applySgr(current: Omit<AnsiSegment, 'text'>, params: string): Omit<Ansi
 export function stripAnsi(line: string): string {
   return line.replace(escape, '');
 }
+
+const levelColours: Record<string, string> = {
+  DEBUG: 'var(--ansi-bright-black)',
+  INFO: 'var(--ansi-blue)',
+  WARN: 'var(--ansi-yellow)',
+  ERROR: 'var(--ansi-red)',
+};
+
+// "[2026-01-02 10:00:00] [INFO] message" or "[INFO] message", as the Proxy writes its own log.
+const proxyLine = /^(\[[^\]]*\d{2}:\d{2}:\d{2}[^\]]*\]\s*)?\[(DEBUG|INFO|WARN|ERROR)\](.*)$/;
+
+/** Segments of a log line: its own ANSI colours, or for an uncoloured Proxy line, a coloured level. */
+export function highlightLine(line: string): AnsiSegment[] {
+  if (line.includes('\x1b')) return parseAnsi(line);
+  const match = proxyLine.exec(line);
+  if (!match) return [{ text: line }];
+  const segments: AnsiSegment[] = [];
+  if (match[1]) segments.push({ text: match[1], dim: true });
+  segments.push({ text: `[${match[2]}]`, fg: levelColours[match[2]], bold: match[2] !== 'DEBUG' && match[2] !== 'INFO' });
+  segments.push({ text: match[3] });
+  return segments;
+}

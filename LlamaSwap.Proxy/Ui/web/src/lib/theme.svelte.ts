@@ -1,8 +1,15 @@
 export type ThemeChoice = 'system' | 'light' | 'dark';
 const storageKey = 'llamaswap.theme';
 
+const query = matchMedia('(prefers-color-scheme: dark)');
+
 class Theme {
   choice = $state<ThemeChoice>((localStorage.getItem(storageKey) as ThemeChoice | null) ?? 'system');
+  private systemDark = $state(query.matches);
+
+  constructor() {
+    query.addEventListener('change', (e) => (this.systemDark = e.matches));
+  }
 
   set(choice: ThemeChoice): void {
     this.choice = choice;
@@ -18,7 +25,7 @@ class Theme {
   /** The theme actually shown. */
   get effective(): 'light' | 'dark' {
     if (this.choice !== 'system') return this.choice;
-    return matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+    return this.systemDark ? 'dark' : 'light';
   }
 }
 
