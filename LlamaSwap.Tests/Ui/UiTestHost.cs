@@ -25,7 +25,10 @@ internal sealed class UiTestHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Services.AddSingleton(assets);
+        builder.AddProxyUi();
         var app = builder.Build();
+        app.MapProxyUi();
+        // A composition root that maps the UI and a test host that adds it again must not collide.
         app.MapProxyUi();
         await app.StartAsync(TestContext.Current.CancellationToken);
         return new UiTestHost(app, new Uri(app.Urls.First()));

@@ -27,6 +27,8 @@ const pinsKey = 'llamaswap.pinnedModels';
 class ModelCatalog {
   /** id → /v1/models record, refreshed when the set of models changes. */
   records = $state.raw<Record<string, ModelRecord>>({});
+  /** Configured TTL (seconds) of running models, from /running, for a Proxy whose modelStatus lacks it. */
+  runningTtl = $state.raw<Record<string, number>>({});
   pins = $state<string[]>(JSON.parse(localStorage.getItem(pinsKey) ?? '[]'));
   private loadedFor = '';
 
@@ -45,6 +47,15 @@ class ModelCatalog {
       this.records = Object.fromEntries(list.data.map((r) => [r.id, r]));
     } catch {
       this.loadedFor = '';
+    }
+  }
+
+  async refreshRunning(): Promise<void> {
+    try {
+      const running = await getJson<{ running: { model: string; ttl?: number }[] }>('/running');
+      this.runningTtl = Object.fromEntries(running.running.filter((r) => r.ttl).map((r) => [r.model, r.ttl!]));
+    } catch {
+      // an older Proxy or no permission: the TTL is simply not shown
     }
   }
 
@@ -80,7 +91,7 @@ class ModelCatalog {
       outputs: record?.architecture?.output_modalities ?? [],
       contextLength: status.context_length ?? record?.context_length,
       metadata: meta,
-      ttl: status.ttl,
+      ttl: status.ttl || this.runningTtl[status.id] || undefined,
       ttlRemaining: status.ttlRemaining,
       pinned: this.pins.includes(status.id),
     };
