@@ -88,7 +88,8 @@ internal sealed class DashboardServer(
                 "log in with the dashboard link the AppHost printed (…/login?t=<token>)"), DashboardJson.Options);
         }));
         new DashboardApi(notifications, logs, telemetry, executeCommand, Info, _stopping.Token).Map(app);
-        app.MapFallback(assets.ServeAsync);
+        // Not the default fallback pattern: that one skips paths with a file extension (the assets).
+        app.MapFallback("{*path}", assets.ServeAsync);
 
         await app.StartAsync(cancellationToken);
         _app = app;

@@ -110,7 +110,8 @@ internal sealed class SupervisorModelResources(LlamaSwapConfig config, string gr
         var delay = FirstReconnectDelay;
         while (!cancellationToken.IsCancellationRequested)
         {
-            await WaitForParentRunningAsync(parent, notifications, cancellationToken);
+            if (await WaitForParentRunningAsync(parent, notifications, cancellationToken) is null)
+                break;
             try
             {
                 using var call = client.WatchState(options: new CallOptions(CancellationToken: cancellationToken));
@@ -121,13 +122,13 @@ internal sealed class SupervisorModelResources(LlamaSwapConfig config, string gr
                         Apply(model, notifications);
                 }
             }
-            catch (Exception e) when (e is RpcException or HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
-            {
-                // The Supervisor stopped or restarted; what its models do is unknown until it answers again.
-            }
-            catch (OperationCanceledException)
+            catch (Exception) when (cancellationToken.IsCancellationRequested)
             {
                 break;
+            }
+            catch (Exception e) when (e is RpcException or HttpRequestException or IOException)
+            {
+                // The Supervisor stopped or restarted; what its models do is unknown until it answers again.
             }
             MarkUnknown(notifications);
             delay = await DelayAsync(delay, cancellationToken);
@@ -190,7 +191,9 @@ internal sealed class SupervisorModelResources(LlamaSwapConfig config, string gr
         var delay = FirstReconnectDelay;
         while (!cancellationToken.IsCancellationRequested)
         {
-            var supervisorPid = (await WaitForParentRunningAsync(parent, notifications, cancellationToken))?.Pid;
+            if (await WaitForParentRunningAsync(parent, notifications, cancellationToken) is not { } supervisor)
+                break;
+            var supervisorPid = supervisor.Pid;
             // A reconnect to the same Supervisor process must not repeat the history it already sent.
             var noHistory = historyFrom is not null && historyFrom == supervisorPid;
             var splitters = new Dictionary<string, LogLineSplitter>(StringComparer.Ordinal);
@@ -215,13 +218,13 @@ internal sealed class SupervisorModelResources(LlamaSwapConfig config, string gr
                         logs.Append(name, line, isStdErr: false);
                 }
             }
-            catch (Exception e) when (e is RpcException or HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
-            {
-                // Reconnect below.
-            }
-            catch (OperationCanceledException)
+            catch (Exception) when (cancellationToken.IsCancellationRequested)
             {
                 break;
+            }
+            catch (Exception e) when (e is RpcException or HttpRequestException or IOException)
+            {
+                // Reconnect below.
             }
             delay = await DelayAsync(delay, cancellationToken);
         }

@@ -32,6 +32,11 @@ internal sealed class EmbeddedWebAssets
     public async Task ServeAsync(HttpContext context)
     {
         var path = context.Request.Path.Value?.TrimStart('/') ?? "";
+        if (path.StartsWith("api/", StringComparison.Ordinal) || path.StartsWith("v1/", StringComparison.Ordinal))
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
         var name = Prefix + path;
         if (path.Length == 0 || !_names.Contains(name))
             name = Prefix + IndexFile;
