@@ -49,6 +49,7 @@ internal sealed class SupervisorModelResources(LlamaSwapConfig config, string gr
                 Commands = [.. KnownResourceCommands.All],
                 Properties = ImmutableDictionary<string, string>.Empty
                     .Add("model", model.Id)
+                    .Add("port", model.Port?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "")
                     .Add("displayName", model.Name.Length > 0 ? model.Name : model.Id)
                     .Add("description", model.Description),
             });
@@ -154,8 +155,7 @@ internal sealed class SupervisorModelResources(LlamaSwapConfig config, string gr
             };
             var pid = status.Pid > 0 ? status.Pid : (int?)null;
             var newProcess = pid is not null && pid != s.Pid;
-            var properties = s.Properties
-                .SetItem("port", status.Port > 0 ? status.Port.ToString(System.Globalization.CultureInfo.InvariantCulture) : "")
+            var properties = (status.Port > 0 ? s.Properties.SetItem("port", status.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)) : s.Properties)
                 .SetItem("inFlight", status.InFlightLeases.ToString(System.Globalization.CultureInfo.InvariantCulture))
                 .SetItem("queued", status.Queued.ToString(System.Globalization.CultureInfo.InvariantCulture));
             return s with
