@@ -21,18 +21,9 @@ public sealed class StackEndToEndTests
     public async Task AColdRequestIsTracedThroughTheSwapAndItsModelRunsAsAChildResource()
     {
         await using var host = await AppHostProcess.StartAsync(AppHostProcess.SimulatorConfig("alpha", "beta"));
-        using var client = new HttpClient { BaseAddress = host.ProxyUrl, Timeout = TimeSpan.FromSeconds(60) };
-
         // alpha loads first; beta then has to swap alpha out: stop old, start new, wait for readiness, forward.
-        foreach (var model in new[] { "alpha", "beta" })
-        {
-            using var response = await client.PostAsJsonAsync("/v1/chat/completions", new
-            {
-                model,
-                messages = new[] { new { role = "user", content = "hello" } },
-            }, TestContext.Current.CancellationToken);
-            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{model}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)}");
-        }
+        await ChatAsync(host, "alpha");
+        await ChatAsync(host, "beta");
 
         var traces = await host.Api.WaitForJsonAsync("/api/traces?text=stop%20model", list => list.GetArrayLength() > 0);
         var summary = traces.EnumerateArray().First();
@@ -67,5 +58,63 @@ public sealed class StackEndToEndTests
             lines => lines.EnumerateArray().Any(l => l.GetProperty("text").GetString()!.Contains("simulator beta pid", StringComparison.Ordinal)));
         var alpha = (await host.ResourcesAsync())["alpha"];
         Assert.NotEqual("Running", alpha.GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task AfterTheProxyIsKilledWithSigkillRequestsSucceedAgain()
+    {
+        await using var host = await AppHostProcess.StartAsync(AppHostProcess.SimulatorConfig("alpha"));
+        await ChatAsync(host, "alpha");
+        var proxy = await host.WaitForResourceAsync("proxy", r => r.GetProperty("state").GetString() == "Running");
+        var oldPid = proxy.GetProperty("pid").GetInt32();
+
+        Assert.True(ProcessSignals.Send(oldPid, ProcessSignals.SigKill));
+        await host.WaitForResourceAsync("proxy", r => r.GetProperty("state").GetString() == "Running" && r.GetProperty("pid").GetInt32() != oldPid);
+
+        await ChatAsync(host, "alpha");
+    }
+
+    [Fact]
+    public async Task ARestartedSupervisorLeavesNoUpstreamOfItsPredecessorRunning()
+    {
+        await using var host = await AppHostProcess.StartAsync(AppHostProcess.SimulatorConfig("alpha"));
+        await ChatAsync(host, "alpha");
+        var upstream = (await host.WaitForResourceAsync("alpha", r => r.GetProperty("state").GetString() == "Running")).GetProperty("pid").GetInt32();
+        var supervisor = (await host.ResourcesAsync())["supervisor"].GetProperty("pid").GetInt32();
+
+        Assert.True(ProcessSignals.Send(supervisor, ProcessSignals.SigKill));
+        await host.WaitForResourceAsync("supervisor", r => r.GetProperty("state").GetString() == "Running" && r.GetProperty("pid").GetInt32() != supervisor);
+        await ProcessTable.WaitForExitAsync(upstream, TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+        await ChatAsync(host, "alpha");
+        await host.WaitForResourceAsync("alpha", r => r.GetProperty("state").GetString() == "Running" && r.GetProperty("pid").GetInt32() != upstream);
+    }
+
+    [Fact]
+    public async Task SigtermToTheAppHostStopsTheUpstreamsToo()
+    {
+        await using var host = await AppHostProcess.StartAsync(AppHostProcess.SimulatorConfig("alpha"));
+        await ChatAsync(host, "alpha");
+        await host.WaitForResourceAsync("alpha", r => r.GetProperty("state").GetString() == "Running");
+        var pids = (await host.ResourcesAsync()).Values
+            .Where(r => r.GetProperty("pid").ValueKind == JsonValueKind.Number).Select(r => r.GetProperty("pid").GetInt32()).ToList();
+        Assert.Equal(3, pids.Count);
+
+        Assert.True(host.Signal(ProcessSignals.SigTerm));
+        Assert.Equal(0, await host.WaitForExitAsync(AppHostProcess.ShutdownBound));
+
+        foreach (var pid in pids)
+            Assert.False(ProcessTable.IsAlive(pid), $"process {pid} outlived the AppHost");
+    }
+
+    private static async Task ChatAsync(AppHostProcess host, string model)
+    {
+        using var client = new HttpClient { BaseAddress = host.ProxyUrl, Timeout = TimeSpan.FromSeconds(60) };
+        using var response = await client.PostAsJsonAsync("/v1/chat/completions", new
+        {
+            model,
+            messages = new[] { new { role = "user", content = "hello" } },
+        }, TestContext.Current.CancellationToken);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{model}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)}");
     }
 }
