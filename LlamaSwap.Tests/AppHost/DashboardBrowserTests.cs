@@ -39,7 +39,7 @@ public sealed class DashboardBrowserTests
             new("resources", "#/resources", "tr[data-resource=qwen]", ["proxy", "supervisor", "qwen", "llama", "Running"]),
             new("resource-details-dark", "#/resources", "tr[data-resource=proxy]", ["OTEL_SERVICE_NAME", "services__supervisor__grpc__0"], "dark", "tr[data-resource=proxy]", ".details"),
             new("console-logs", "#/console/proxy", ".line", ["Now listening on"]),
-            new("structured-logs", "#/logs", "tbody tr", ["Swapping llama out for qwen", "WARN"]),
+            new("structured-logs", "#/logs?level=information&text=qwen", "tbody tr", ["Swapping llama out for qwen", "WARN", "Model qwen took 2.2s to become ready"]),
             new("traces", "#/traces", $"tr[data-trace='{traceId}']", ["proxy request", "supervisor"]),
             new("trace-waterfall", $"#/traces/{traceId}", "[data-span=forward]", ["acquire", "swap", "stop model", "start model", "readiness wait", "forward"], Click: "[data-span='start model']", WaitAfterClick: ".span-details"),
             new("metrics", "#/metrics?resource=proxy&name=dotnet.assembly.count", "svg[aria-label=chart]", ["dotnet.assembly.count", "dotnet.gc.collections"]),
