@@ -18,7 +18,12 @@ internal sealed class ServerCall : IDisposable
     private readonly GrpcServerRuntime _runtime;
     private readonly CancellationTokenSource _cancellation;
     private readonly ITimer? _deadlineTimer;
+    // Timers cannot wait longer (about 49.7 days); a deadline beyond that is as good as none.
+    private static readonly TimeSpan MaxTimerDueTime = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
     private volatile bool _deadlineExceeded;
+    private volatile bool _clientGone;
+    private bool _requestCompleted;
     private int _writing;
 
     public ServerCall(HttpContext httpContext, string method, GrpcServerRuntime runtime)
@@ -44,7 +49,7 @@ internal sealed class ServerCall : IDisposable
                     _deadlineExceeded = true;
                     _cancellation.Cancel();
                 }
-                else
+                else if (timeout <= MaxTimerDueTime)
                 {
                     _deadlineTimer = runtime.TimeProvider.CreateTimer(static state => ((ServerCall)state!).OnDeadline(), this, timeout, Timeout.InfiniteTimeSpan);
                 }
@@ -78,21 +83,31 @@ internal sealed class ServerCall : IDisposable
     public async ValueTask<T> ReadSingleRequestAsync<T>(MessageParser<T> parser)
         where T : IMessage<T>
     {
+        try
+        {
+            return await ReadSingleRequestCoreAsync(parser);
+        }
+        catch (BadHttpRequestException ex)
+        {
+            // Kestrel's own limits (body size, data rate); the client sees a clean status.
+            throw new RpcException(StatusCode.Internal, $"Request body could not be read: {ex.Message}");
+        }
+        catch (IOException ex)
+        {
+            // Any pipe operation (ReadAsync, AdvanceTo) reports a reset stream this way.
+            throw ClientGone(ex);
+        }
+    }
+
+    private async ValueTask<T> ReadSingleRequestCoreAsync<T>(MessageParser<T> parser)
+        where T : IMessage<T>
+    {
         var reader = _httpContext.Request.BodyReader;
         T? message = default;
         var haveMessage = false;
         while (true)
         {
-            ReadResult result;
-            try
-            {
-                result = await reader.ReadAsync(CancellationToken);
-            }
-            catch (BadHttpRequestException ex)
-            {
-                // Kestrel's own limits (body size, data rate); the client sees a clean status.
-                throw new RpcException(StatusCode.Internal, $"Request body could not be read: {ex.Message}");
-            }
+            var result = await reader.ReadAsync(CancellationToken);
 
             var buffer = result.Buffer;
             if (haveMessage)
@@ -108,19 +123,24 @@ internal sealed class ServerCall : IDisposable
                 var status = MessageFraming.TryReadMessage(ref buffer, _runtime.Options.MaxReceiveMessageSize, out var compressed, out var payload);
                 if (status == FrameReadStatus.Message)
                 {
-                    if (compressed)
+                    try
                     {
-                        reader.AdvanceTo(result.Buffer.End);
-                        throw CompressedMessageError();
-                    }
+                        if (compressed)
+                        {
+                            throw CompressedMessageError();
+                        }
 
-                    message = Parse(parser, payload);
-                    haveMessage = true;
-                    var trailing = !buffer.IsEmpty;
-                    reader.AdvanceTo(result.Buffer.End);
-                    if (trailing)
+                        message = Parse(parser, payload);
+                        haveMessage = true;
+                        if (!buffer.IsEmpty)
+                        {
+                            throw new RpcException(StatusCode.Internal, GrpcProtocolConstants.Messages.AdditionalData);
+                        }
+                    }
+                    finally
                     {
-                        throw new RpcException(StatusCode.Internal, GrpcProtocolConstants.Messages.AdditionalData);
+                        // Also on errors, so the remainder can still be drained.
+                        reader.AdvanceTo(result.Buffer.End);
                     }
                 }
                 else
@@ -142,6 +162,7 @@ internal sealed class ServerCall : IDisposable
 
             if (result.IsCompleted && haveMessage)
             {
+                _requestCompleted = true;
                 return message!;
             }
 
@@ -170,24 +191,31 @@ internal sealed class ServerCall : IDisposable
             }
 
             var response = _httpContext.Response;
-            if (!response.HasStarted)
+            try
             {
-                await response.StartAsync(CancellationToken);
-            }
-
-            MessageFraming.WriteMessage(response.BodyWriter, message, size);
-            if (flush)
-            {
-                using var linked = cancellationToken.CanBeCanceled
-                    ? CancellationTokenSource.CreateLinkedTokenSource(CancellationToken, cancellationToken)
-                    : null;
-                var result = await response.BodyWriter.FlushAsync(linked?.Token ?? CancellationToken);
-
-                // A completed or cancelled flush means nobody reads any more (dotnet/aspnetcore#40788).
-                if (result.IsCanceled || result.IsCompleted)
+                if (!response.HasStarted)
                 {
-                    throw new OperationCanceledException(GrpcProtocolConstants.Messages.CancelledByClient, CancellationToken);
+                    await response.StartAsync(CancellationToken);
                 }
+
+                MessageFraming.WriteMessage(response.BodyWriter, message, size);
+                if (flush)
+                {
+                    using var linked = cancellationToken.CanBeCanceled
+                        ? CancellationTokenSource.CreateLinkedTokenSource(CancellationToken, cancellationToken)
+                        : null;
+                    var result = await response.BodyWriter.FlushAsync(linked?.Token ?? CancellationToken);
+
+                    // A completed or cancelled flush means nobody reads any more (dotnet/aspnetcore#40788).
+                    if (result.IsCanceled || result.IsCompleted)
+                    {
+                        throw new OperationCanceledException(GrpcProtocolConstants.Messages.CancelledByClient, CancellationToken);
+                    }
+                }
+            }
+            catch (IOException ex)
+            {
+                throw ClientGone(ex);
             }
         }
         finally
@@ -221,7 +249,7 @@ internal sealed class ServerCall : IDisposable
                 ServerLog.DeadlineExceeded(logger, Context.Method);
                 CompleteWithStatus(StatusCode.DeadlineExceeded, GrpcProtocolConstants.Messages.DeadlineExceeded);
                 break;
-            case not null when _httpContext.RequestAborted.IsCancellationRequested:
+            case not null when _clientGone || _httpContext.RequestAborted.IsCancellationRequested:
                 ServerLog.CancelledByClient(logger, Context.Method);
                 break;
             case not null when _runtime.ServerStopping.IsCancellationRequested:
@@ -236,6 +264,18 @@ internal sealed class ServerCall : IDisposable
                 CompleteWithStatus(StatusCode.Unknown, detail);
                 break;
         }
+    }
+
+    /// <summary>After an early answer (the request not read to its end), lets the stream close cleanly.</summary>
+    public Task DrainRequestAsync()
+    {
+        if (_requestCompleted || _clientGone || _httpContext.RequestAborted.IsCancellationRequested)
+        {
+            return Task.CompletedTask;
+        }
+
+        var maxBytes = (long)_runtime.Options.MaxReceiveMessageSize + GrpcProtocolConstants.MessageHeaderSize;
+        return RequestBodyDrain.DrainAsync(_httpContext, maxBytes, _runtime.TimeProvider, _httpContext.RequestAborted);
     }
 
     public void Dispose()
@@ -277,9 +317,20 @@ internal sealed class ServerCall : IDisposable
             $"Unsupported grpc-encoding value '{encoding}'. Supported encodings: {GrpcProtocolConstants.IdentityEncoding}");
     }
 
-    private void OnDeadline()
+    /// <summary>
+    /// The stream was reset or the connection dropped. Kestrel reports it to a pending read or
+    /// write before <see cref="HttpContext.RequestAborted"/> fires, so remember it here: the
+    /// handler sees a cancellation, not a server failure.
+    /// </summary>
+    private OperationCanceledException ClientGone(IOException exception)
     {
-        _deadlineExceeded = true;
+        _clientGone = true;
+        CancelSafely();
+        return new OperationCanceledException(GrpcProtocolConstants.Messages.CancelledByClient, exception, _cancellation.Token);
+    }
+
+    private void CancelSafely()
+    {
         try
         {
             _cancellation.Cancel();
@@ -288,5 +339,11 @@ internal sealed class ServerCall : IDisposable
         {
             // The call ended while the timer fired.
         }
+    }
+
+    private void OnDeadline()
+    {
+        _deadlineExceeded = true;
+        CancelSafely();
     }
 }

@@ -15,6 +15,7 @@ internal abstract class ServerCallHandler(string path, GrpcServerRuntime runtime
     {
         if (!TryAccept(httpContext))
         {
+            await RequestBodyDrain.DrainAsync(httpContext, Runtime.Options.MaxReceiveMessageSize, Runtime.TimeProvider, httpContext.RequestAborted);
             return;
         }
 
@@ -26,6 +27,7 @@ internal abstract class ServerCallHandler(string path, GrpcServerRuntime runtime
         catch (Exception ex)
         {
             call.CompleteWithException(ex);
+            await call.DrainRequestAsync();
         }
     }
 

@@ -14,6 +14,12 @@ internal sealed class UnimplementedCallHandler(GrpcServerRuntime runtime)
 
     public Task HandleAsync(HttpContext httpContext)
     {
+        WriteUnimplemented(httpContext);
+        return RequestBodyDrain.DrainAsync(httpContext, runtime.Options.MaxReceiveMessageSize, runtime.TimeProvider, httpContext.RequestAborted);
+    }
+
+    private void WriteUnimplemented(HttpContext httpContext)
+    {
         var path = httpContext.Request.Path.Value ?? string.Empty;
         ServerLog.Unimplemented(runtime.Logger, path);
         var service = path.TrimStart('/').Split('/', 2)[0];
@@ -21,7 +27,6 @@ internal sealed class UnimplementedCallHandler(GrpcServerRuntime runtime)
             ? GrpcProtocolConstants.Messages.MethodUnimplemented
             : GrpcProtocolConstants.Messages.ServiceUnimplemented;
         ServerProtocol.WriteStatus(httpContext.Response, StatusCode.Unimplemented, detail);
-        return Task.CompletedTask;
     }
 
     /// <summary>Matches only requests whose content type is gRPC, so other routes and 404s are unaffected.</summary>

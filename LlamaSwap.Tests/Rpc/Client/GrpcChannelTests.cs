@@ -146,6 +146,22 @@ public sealed class GrpcChannelTests
     }
 
     [Fact]
+    public async Task ServerShutdownEndsOpenStreamsWithUnavailable()
+    {
+        await using var server = await GrpcTestServer.StartAsync();
+        using var channel = GrpcChannel.ForAddress(server.Address);
+        using var call = channel.ServerStreaming(EchoService.StreamThenHangMethod, new StringValue { Value = "shutdown" });
+        Assert.True(await call.MoveNextAsync(TestToken).AsTask().WaitAsync(Timeout, TestToken));
+
+        // Well inside Kestrel's own shutdown timeout: the open stream must not hold shutdown up.
+        await server.StopAsync().WaitAsync(Timeout, TestToken);
+
+        var ex = await Assert.ThrowsAsync<RpcException>(() => call.MoveNextAsync(TestToken).AsTask().WaitAsync(Timeout, TestToken));
+        Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
+        Assert.Equal("Server is shutting down.", ex.Detail);
+    }
+
+    [Fact]
     public async Task ResponseOverTheReceiveLimitIsResourceExhausted()
     {
         await using var server = await GrpcTestServer.StartAsync();
@@ -215,5 +231,27 @@ public sealed class GrpcChannelTests
         Assert.Equal($"00-{activity.TraceId}-{activity.SpanId}-00", await HeaderAsync("traceparent"));
         Assert.Equal("llamaswap=1", await HeaderAsync("tracestate"));
         Assert.Equal("000102FF", await HeaderAsync("blob-bin"));
+    }
+
+    [Fact]
+    public async Task TraceContextStaysOneTraceWhenHttpClientIsInstrumented()
+    {
+        await using var server = await GrpcTestServer.StartAsync();
+        using var channel = GrpcChannel.ForAddress(server.Address);
+        using var listener = new ActivityListener
+        {
+            // What OpenTelemetry's HttpClient instrumentation does: sample System.Net.Http's activities.
+            ShouldListenTo = source => source.Name == "System.Net.Http",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+        };
+        ActivitySource.AddActivityListener(listener);
+        using var activity = new Activity("acquire");
+        activity.SetIdFormat(ActivityIdFormat.W3C);
+        activity.Start();
+
+        var traceparent = (await channel.UnaryAsync(EchoService.HeaderMethod, new StringValue { Value = "traceparent" }).WaitAsync(Timeout, TestToken)).Value;
+
+        Assert.DoesNotContain(",", traceparent, StringComparison.Ordinal);
+        Assert.Equal(activity.TraceId.ToString(), traceparent.Split('-')[1]);
     }
 }

@@ -43,9 +43,10 @@ internal sealed class EchoService : IGrpcService
         .Unary(HeaderMethod, (request, context) =>
             Task.FromResult(new StringValue
             {
-                Value = context.RequestHeaders.GetBytes(request.Value) is { } bytes
-                    ? Convert.ToHexString(bytes)
-                    : context.RequestHeaders.GetValue(request.Value) ?? string.Empty,
+                // Every entry with this key, so a duplicated header shows.
+                Value = string.Join(',', context.RequestHeaders
+                    .Where(e => e.Key == request.Value)
+                    .Select(e => e.ValueBytes is { } bytes ? Convert.ToHexString(bytes) : e.Value)),
             }))
         .Unary(FailMethod, (request, context) =>
         {
@@ -61,7 +62,8 @@ internal sealed class EchoService : IGrpcService
         })
         .ServerStreaming(CountMethod, async (request, stream, context) =>
         {
-            for (uint i = 0; i < request.Value; i++)
+            // Capped: the fuzz test sends random payloads that may parse as huge counts.
+            for (uint i = 0; i < Math.Min(request.Value, 100u); i++)
             {
                 await stream.WriteAsync(new UInt32Value { Value = i }, context.CancellationToken);
             }

@@ -37,11 +37,14 @@ internal sealed class GrpcTestServer : IAsyncDisposable
 
     public GrpcCallTracker Calls => _app.Services.GetRequiredService<GrpcServerRuntime>().Calls;
 
-    public static async Task<GrpcTestServer> StartAsync(Action<GrpcServerOptions>? configure = null, Action<WebApplication>? map = null)
+    public static async Task<GrpcTestServer> StartAsync(
+        Action<GrpcServerOptions>? configure = null,
+        Action<WebApplication>? map = null,
+        HttpProtocols protocols = HttpProtocols.Http2)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.ConfigureKestrel(options =>
-            options.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
+            options.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = protocols));
         var logs = new CollectingLoggerProvider();
         builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
         builder.Services.AddGrpcServer(configure);
@@ -54,6 +57,9 @@ internal sealed class GrpcTestServer : IAsyncDisposable
         await app.StartAsync(TestContext.Current.CancellationToken);
         return new GrpcTestServer(app, new Uri(app.Urls.Single()), logs);
     }
+
+    /// <summary>Stops the host the way a shutdown does (ApplicationStopping, then Kestrel drains).</summary>
+    public Task StopAsync() => _app.StopAsync(CancellationToken.None);
 
     public async ValueTask DisposeAsync()
     {

@@ -85,12 +85,16 @@ internal static class PythonGrpcScripts
         health = {"": SERVING}
         health_changed = threading.Condition()
 
-        def wait_until_terminated(context, tag):
+        def report_termination(context, tag):
+            # Registered before the first response: grpc stops iterating a response generator
+            # once the call is cancelled, so code after a yield may never run.
             done = threading.Event()
-            if not context.add_callback(done.set):
+            def terminated():
+                emit({"terminated": tag})
                 done.set()
-            done.wait()
-            emit({"terminated": tag})
+            if not context.add_callback(terminated):
+                terminated()
+            return done
 
         def echo(request, context):
             context.set_trailing_metadata((("echo-trailer", "done"),))
@@ -108,7 +112,7 @@ internal static class PythonGrpcScripts
             context.abort(status, detail)
 
         def hang(request, context):
-            wait_until_terminated(context, wrappers_pb2.StringValue.FromString(request).value)
+            report_termination(context, wrappers_pb2.StringValue.FromString(request).value).wait()
             return request
 
         def count(request, context):
@@ -116,8 +120,9 @@ internal static class PythonGrpcScripts
                 yield wrappers_pb2.UInt32Value(value=i).SerializeToString()
 
         def stream_then_hang(request, context):
+            done = report_termination(context, wrappers_pb2.StringValue.FromString(request).value)
             yield wrappers_pb2.StringValue(value="first").SerializeToString()
-            wait_until_terminated(context, wrappers_pb2.StringValue.FromString(request).value)
+            done.wait()
 
         def health_check(request, context):
             service = wrappers_pb2.StringValue.FromString(request).value

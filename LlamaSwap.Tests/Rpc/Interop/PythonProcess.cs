@@ -19,6 +19,7 @@ internal sealed class PythonProcess : IAsyncDisposable
     private readonly string _scriptPath;
     private readonly Channel<string> _lines = Channel.CreateUnbounded<string>();
     private readonly StringBuilder _stderr = new();
+    private readonly List<string> _seen = [];
 
     private PythonProcess(Process process, string scriptPath)
     {
@@ -93,17 +94,31 @@ internal sealed class PythonProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>The next stdout line as JSON; fails with Python's stderr if there is none in time.</summary>
+    /// <summary>The next stdout line as JSON; fails with Python's output so far if there is none in time.</summary>
     public async Task<JsonElement> ReadJsonAsync(TimeSpan? timeout = null)
     {
+        // Cancel the read itself on timeout (not just stop waiting), so no line is lost to an abandoned read.
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        cts.CancelAfter(timeout ?? DefaultTimeout);
         try
         {
-            var line = await _lines.Reader.ReadAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(timeout ?? DefaultTimeout, TestContext.Current.CancellationToken);
+            var line = await _lines.Reader.ReadAsync(cts.Token);
+            lock (_seen)
+            {
+                _seen.Add(line);
+            }
+
             return JsonDocument.Parse(line).RootElement;
         }
-        catch (Exception ex) when (ex is ChannelClosedException or TimeoutException)
+        catch (Exception ex) when (ex is ChannelClosedException || (ex is OperationCanceledException && !TestContext.Current.CancellationToken.IsCancellationRequested))
         {
-            throw new InvalidOperationException($"python3 produced no output line ({ex.GetType().Name}). stderr:\n{Stderr}", ex);
+            string seen;
+            lock (_seen)
+            {
+                seen = string.Join('\n', _seen);
+            }
+
+            throw new InvalidOperationException($"python3 produced no further output line ({ex.GetType().Name}).\nstdout so far:\n{seen}\nstderr:\n{Stderr}", ex);
         }
     }
 

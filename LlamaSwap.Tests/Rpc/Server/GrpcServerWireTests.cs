@@ -252,6 +252,21 @@ public sealed class GrpcServerWireTests
         Assert.Equal(string.Empty, await HeaderAsync("te"));
     }
 
+    [Fact]
+    public async Task Http11RequestIs426UpgradeRequired()
+    {
+        await using var server = await GrpcTestServer.StartAsync(protocols: Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http1);
+        using var client = new HttpClient { BaseAddress = server.Address };
+        using var request = new HttpRequestMessage(HttpMethod.Post, EchoService.EchoMethod.Path) { Content = new ByteArrayContent(Frame(new StringValue())) };
+        request.Content.Headers.TryAddWithoutValidation("content-type", "application/grpc");
+
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken).WaitAsync(Timeout, TestContext.Current.CancellationToken);
+
+        Assert.Equal(System.Net.HttpStatusCode.UpgradeRequired, response.StatusCode);
+        Assert.Equal("HTTP/2", string.Join(",", response.Headers.Upgrade));
+        Assert.Equal("13", response.Headers.GetValues("grpc-status").Single());
+    }
+
     private static byte[] Frame(IMessage message) => MessageFraming.Frame(message);
 
     private static Task<RawResponse> SendAsync(HttpClient client, HttpRequestMessage request) =>
