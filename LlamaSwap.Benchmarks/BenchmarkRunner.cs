@@ -58,6 +58,12 @@ internal sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
                 proxy = await RunProxyAsync(profile, probe, nginxProblem, cancellationToken);
             }
 
+            SwapResults? swaps = null;
+            if (options.Runs(ScenarioSelection.Swaps))
+            {
+                swaps = new SwapResults("not measured: the Supervisor serves no gRPC API in this build yet");
+            }
+
             GrpcResults? grpc = null;
             if (options.Runs(ScenarioSelection.Grpc))
             {
@@ -67,7 +73,7 @@ internal sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
             var run = new RunInfo(
                 profile.Name, started, Math.Round(clock.Elapsed.TotalSeconds, 1), CommandLine(), Environment.ProcessorCount, CpuModel(), Kernel(),
                 RuntimeInformation.FrameworkDescription, nginxVersion, pythonVersion, loadAtStart, LoadAverage(), notes);
-            var results = new BenchmarkResults(run, proxy, null, grpc);
+            var results = new BenchmarkResults(run, proxy, swaps, grpc);
             results = results with { Targets = TargetEvaluator.Evaluate(results) };
             await ResultsWriter.WriteAsync(OutputDirectory, results, cancellationToken);
             return (results, SmokeValidation.Problems(results));
