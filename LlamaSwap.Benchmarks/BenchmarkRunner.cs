@@ -61,7 +61,7 @@ internal sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
             SwapResults? swaps = null;
             if (options.Runs(ScenarioSelection.Swaps))
             {
-                swaps = new SwapResults("not measured: the Supervisor serves no gRPC API in this build yet");
+                swaps = new SwapResults("the Supervisor serves no gRPC API in this build yet");
             }
 
             GrpcResults? grpc = null;
@@ -99,7 +99,7 @@ internal sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
         }
         else
         {
-            var workers = ProcFs.Descendants(nginx.Pid).Select((pid, i) => new MeteredProcess($"nginx worker {i + 1}", pid));
+            var workers = nginx.WorkerPids.Select((pid, i) => new MeteredProcess($"nginx worker {i + 1}", pid));
             targets.Add(ProxyTarget.Reachable(TargetEvaluator.Nginx,
                 $"http://127.0.0.1:{nginx.ListenPortByUpstreamPort[fast.Port]}", $"http://127.0.0.1:{nginx.ListenPortByUpstreamPort[paced.Port]}",
                 [new MeteredProcess("nginx master", nginx.Pid), .. workers, .. simulators]));

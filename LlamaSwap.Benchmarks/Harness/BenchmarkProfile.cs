@@ -6,7 +6,7 @@ namespace LlamaSwap.Benchmarks.Harness;
 /// </summary>
 internal sealed record BenchmarkProfile(
     string Name,
-    int WarmupRequests,
+    TimeSpan Warmup,
     int LatencyRequests,
     int Rounds,
     TimeSpan ThroughputWarmup,
@@ -23,14 +23,14 @@ internal sealed record BenchmarkProfile(
     TimeSpan ChurnDuration)
 {
     public static BenchmarkProfile Full { get; } = new(
-        "full", WarmupRequests: 500, LatencyRequests: 3000, Rounds: 3,
+        "full", Warmup: TimeSpan.FromSeconds(3), LatencyRequests: 3000, Rounds: 3,
         ThroughputWarmup: TimeSpan.FromSeconds(1), ThroughputDuration: TimeSpan.FromSeconds(4), Concurrencies: [1, 16, 64],
         FastStreams: 1000, PacedStreams: 90,
         GrpcUnaryCalls: 10_000, GrpcStreamMessages: 200_000, PythonCalls: 5000, LeaseCalls: 3000,
         ColdStarts: 8, Swaps: 8, ChurnDuration: TimeSpan.FromSeconds(20));
 
     public static BenchmarkProfile Smoke { get; } = new(
-        "smoke", WarmupRequests: 20, LatencyRequests: 40, Rounds: 1,
+        "smoke", Warmup: TimeSpan.FromMilliseconds(200), LatencyRequests: 40, Rounds: 1,
         ThroughputWarmup: TimeSpan.FromMilliseconds(100), ThroughputDuration: TimeSpan.FromMilliseconds(300), Concurrencies: [1, 16, 64],
         FastStreams: 10, PacedStreams: 3,
         GrpcUnaryCalls: 100, GrpcStreamMessages: 2000, PythonCalls: 50, LeaseCalls: 30,

@@ -33,7 +33,7 @@ internal sealed class GrpcScenario(BenchmarkProfile profile, RuntimeProbe probe,
             return reply.Value.Length == 32;
         };
         log.WriteLine("grpc: unary round trip");
-        await ClosedLoopLoad.RunCountAsync(1, Math.Max(50, profile.GrpcUnaryCalls / 10), unary, cancellationToken);
+        await ClosedLoopLoad.RunForAsync(1, profile.Warmup, unary, cancellationToken);
         var unaryAccount = new ResourceAccount("gRPC server", server.Pid, probe) { IdleRssBytes = idle };
         var window = unaryAccount.Begin();
         var unaryRun = await ClosedLoopLoad.RunCountAsync(1, profile.GrpcUnaryCalls, unary, cancellationToken);
@@ -58,7 +58,7 @@ internal sealed class GrpcScenario(BenchmarkProfile profile, RuntimeProbe probe,
             using var call = channel.ServerStreaming(GrpcBenchServer.Lease, request, new CallOptions(CancellationToken: ct));
             return await call.MoveNextAsync(ct);
         };
-        await ClosedLoopLoad.RunCountAsync(1, Math.Max(20, profile.LeaseCalls / 10), lease, cancellationToken);
+        await ClosedLoopLoad.RunForAsync(1, profile.Warmup, lease, cancellationToken);
         var leaseAccount = new ResourceAccount("gRPC server", server.Pid, probe) { IdleRssBytes = idle };
         window = leaseAccount.Begin();
         var leaseRun = await ClosedLoopLoad.RunCountAsync(1, profile.LeaseCalls, lease, cancellationToken);
