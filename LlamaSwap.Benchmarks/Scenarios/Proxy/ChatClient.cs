@@ -36,6 +36,27 @@ internal sealed class ChatClient : IDisposable
     public static byte[] Body(string model, bool stream) => Encoding.UTF8.GetBytes(
         $$"""{"model":"{{model}}","stream":{{(stream ? "true" : "false")}},"messages":[{"role":"user","content":"Say something short."}]}""");
 
+    /// <summary>One completion before any measurement: null when it answered 200, else what it answered.</summary>
+    public async Task<string?> ProbeAsync(Uri url, byte[] body, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var request = Request(url, body);
+            using var response = await _client.SendAsync(request, cancellationToken);
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                return null;
+            }
+
+            var text = await response.Content.ReadAsStringAsync(cancellationToken);
+            return $"answers HTTP {(int)response.StatusCode} to a chat completion: {(text.Length > 160 ? text[..160] + "…" : text)}".ReplaceLineEndings(" ");
+        }
+        catch (HttpRequestException ex)
+        {
+            return $"chat completion failed: {ex.Message}";
+        }
+    }
+
     /// <summary>One non-streamed completion; true when it answered 200 with a body.</summary>
     public async ValueTask<bool> CompleteAsync(Uri url, byte[] body, CancellationToken cancellationToken)
     {

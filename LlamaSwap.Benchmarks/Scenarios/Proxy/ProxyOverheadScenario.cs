@@ -13,9 +13,18 @@ internal sealed class ProxyOverheadScenario(BenchmarkProfile profile, RuntimePro
 {
     public async Task<List<ProxyTargetResult>> RunAsync(IReadOnlyList<ProxyTarget> targets, string fastModel, string pacedModel, CancellationToken cancellationToken)
     {
-        var live = targets.Where(t => t.Available).ToList();
-        var idle = live.SelectMany(t => t.Processes).DistinctBy(p => p.Pid).ToDictionary(p => p.Pid, p => ProcFs.ResidentBytes(p.Pid) ?? 0);
         var fastBody = ChatClient.Body(fastModel, stream: false);
+        var refused = new Dictionary<ProxyTarget, string>();
+        foreach (var target in targets.Where(t => t.Available))
+        {
+            if (await target.Client.ProbeAsync(target.FastUrl!, fastBody, cancellationToken) is { } problem)
+            {
+                refused[target] = problem;
+            }
+        }
+
+        var live = targets.Where(t => t.Available && !refused.ContainsKey(t)).ToList();
+        var idle = live.SelectMany(t => t.Processes).DistinctBy(p => p.Pid).ToDictionary(p => p.Pid, p => ProcFs.ResidentBytes(p.Pid) ?? 0);
         var fastStreamBody = ChatClient.Body(fastModel, stream: true);
         var pacedStreamBody = ChatClient.Body(pacedModel, stream: true);
 
@@ -138,9 +147,9 @@ internal sealed class ProxyOverheadScenario(BenchmarkProfile profile, RuntimePro
         var results = new List<ProxyTargetResult>();
         foreach (var target in targets)
         {
-            if (!target.Available)
+            if (!target.Available || refused.ContainsKey(target))
             {
-                results.Add(new ProxyTargetResult(target.Name, target.Status));
+                results.Add(new ProxyTargetResult(target.Name, refused.GetValueOrDefault(target) ?? target.Status));
                 continue;
             }
 
