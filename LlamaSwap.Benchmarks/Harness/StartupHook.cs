@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Diagnostics.Tracing;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
@@ -12,7 +14,9 @@ using System.Text;
 /// through <c>DOTNET_STARTUP_HOOKS</c>, so their runtime counters can be read from outside
 /// without touching their code: a dotnet-counters of our own. When
 /// <c>LLAMASWAP_BENCH_PROBE_DIR</c> is set, a background thread serves one line of counters
-/// on the Unix socket <c>DIR/PID.sock</c> to each connection; otherwise it does nothing.
+/// on the Unix socket <c>DIR/PID.sock</c> to each connection, followed by one line per allocated
+/// type sampled by the runtime's allocation ticks (one event per ~100 KB allocated, naming the
+/// type that crossed the mark): a statistical allocation profile. Otherwise it does nothing.
 /// Only BCL types are used here, so the hook loads nothing else into the host process.
 /// </summary>
 public static class StartupHook
@@ -41,18 +45,73 @@ public static class StartupHook
             return;
         }
 
+        var allocations = new AllocationSampler();
+
         // A dedicated thread, not the thread pool: the probe must not show up in the counters it reads.
-        var thread = new Thread(() => Serve(listener)) { IsBackground = true, Name = "benchmark probe" };
+        var thread = new Thread(() => Serve(listener, allocations)) { IsBackground = true, Name = "benchmark probe" };
         thread.Start();
     }
 
-    private static void Serve(Socket listener)
+    private static void Serve(Socket listener, AllocationSampler allocations)
     {
         while (true)
         {
             using var connection = listener.Accept();
-            var reply = Encoding.ASCII.GetBytes(Snapshot() + "\n");
-            connection.Send(reply);
+            var reply = new StringBuilder(Snapshot()).Append('\n');
+            foreach (var (type, bytes) in allocations.Totals())
+            {
+                reply.Append(CultureInfo.InvariantCulture, $"alloc {bytes} {type}\n");
+            }
+
+            connection.Send(Encoding.UTF8.GetBytes(reply.ToString()));
+            connection.Shutdown(SocketShutdown.Send);
+        }
+    }
+
+    /// <summary>Sums the runtime's GCAllocationTick events by type name.</summary>
+    private sealed class AllocationSampler : EventListener
+    {
+        private const string RuntimeProvider = "Microsoft-Windows-DotNETRuntime";
+        private const EventKeywords GcKeyword = (EventKeywords)0x1;
+
+        private readonly ConcurrentDictionary<string, long> _bytesByType = new();
+
+        public IEnumerable<(string Type, long Bytes)> Totals() => _bytesByType.Select(p => (p.Key, p.Value));
+
+        protected override void OnEventSourceCreated(EventSource eventSource)
+        {
+            if (eventSource.Name == RuntimeProvider)
+            {
+                EnableEvents(eventSource, EventLevel.Verbose, GcKeyword);
+            }
+        }
+
+        protected override void OnEventWritten(EventWrittenEventArgs eventData)
+        {
+            if (eventData.EventName is not { } name || !name.StartsWith("GCAllocationTick", StringComparison.Ordinal) || eventData.Payload is null || eventData.PayloadNames is null)
+            {
+                return;
+            }
+
+            var type = "?";
+            long bytes = 0;
+            for (var i = 0; i < eventData.PayloadNames.Count; i++)
+            {
+                switch (eventData.PayloadNames[i])
+                {
+                    case "TypeName":
+                        type = eventData.Payload[i] as string ?? "?";
+                        break;
+                    case "AllocationAmount64":
+                        bytes = Convert.ToInt64(eventData.Payload[i], CultureInfo.InvariantCulture);
+                        break;
+                    case "AllocationAmount" when bytes == 0:
+                        bytes = Convert.ToInt64(eventData.Payload[i], CultureInfo.InvariantCulture);
+                        break;
+                }
+            }
+
+            _bytesByType.AddOrUpdate(type.Replace(' ', '_'), bytes, (_, total) => total + bytes);
         }
     }
 

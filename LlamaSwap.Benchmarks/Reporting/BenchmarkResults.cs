@@ -19,6 +19,12 @@ internal sealed record ProcessResources(
     double? AllocatedBytesPerRequest, double? WorkItemsPerRequest, int? Gen0, int? Gen1, int? Gen2, double? GcPauseMilliseconds,
     long? LockContentions, int? Threads, bool? ServerGc)
 {
+    /// <summary>
+    /// The types that allocated most during the phase, from the runtime's allocation ticks (one
+    /// sample per ~100 KB), scaled to bytes per request: where the allocations per request go.
+    /// </summary>
+    public List<AllocationShare> TopAllocations { get; init; } = [];
+
     public static ProcessResources From(string target, string phase, ResourceAccount account)
     {
         var runtime = account.Runtime;
@@ -30,7 +36,10 @@ internal sealed record ProcessResources(
             runtime is null ? null : Math.Round((double)runtime.AllocatedBytes / requests),
             runtime is null ? null : Math.Round((double)runtime.WorkItems / requests, 1),
             runtime?.Gen0, runtime?.Gen1, runtime?.Gen2, runtime is null ? null : Math.Round(runtime.GcPauseMs, 1),
-            runtime?.LockContentions, runtime?.ThreadsAtEnd, runtime?.ServerGc);
+            runtime?.LockContentions, runtime?.ThreadsAtEnd, runtime?.ServerGc)
+        {
+            TopAllocations = runtime is null ? [] : AllocationShare.Top(runtime.SampledAllocations, requests, 10),
+        };
     }
 
     private static double Megabytes(long bytes) => Math.Round(bytes / (1024.0 * 1024.0), 1);
@@ -100,4 +109,15 @@ internal static class ProxyPhases
 {
     public const string NonStreaming = "non-streaming";
     public const string Streaming = "streaming";
+}
+
+/// <summary>One type's share of the sampled allocations.</summary>
+internal sealed record AllocationShare(string Type, double BytesPerRequest, double Percent)
+{
+    public static List<AllocationShare> Top(IReadOnlyDictionary<string, long> sampled, long requests, int count)
+    {
+        var total = (double)Math.Max(1, sampled.Values.Sum());
+        return [.. sampled.OrderByDescending(p => p.Value).Take(count)
+            .Select(p => new AllocationShare(p.Key, Math.Round((double)p.Value / Math.Max(1, requests)), Math.Round(p.Value * 100 / total, 1)))];
+    }
 }

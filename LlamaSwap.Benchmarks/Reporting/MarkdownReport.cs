@@ -116,6 +116,29 @@ internal static class MarkdownReport
                 r.Gen0 is null ? "—" : Inv($"{r.Gen0}/{r.Gen1}/{r.Gen2}"), r.GcPauseMilliseconds is { } p ? Inv($"{p:0.0}") : "—",
                 r.LockContentions is { } l ? Inv($"{l}") : "—", Inv($"{r.IdleRssMegabytes:0.0}"), Inv($"{r.PeakRssMegabytes:0.0}"),
             }));
+        RenderAllocations(md, targets.SelectMany(t => ProxyOnly(t)).Where(r => r.Phase == ProxyPhases.NonStreaming));
+    }
+
+    /// <summary>
+    /// The allocation profile of each .NET process a proxy target adds, for non-streamed requests:
+    /// the sampled types, scaled to bytes per request.
+    /// </summary>
+    private static void RenderAllocations(StringBuilder md, IEnumerable<ProcessResources> resources)
+    {
+        var profiled = resources.Where(r => r.TopAllocations.Count > 0).ToList();
+        if (profiled.Count == 0)
+        {
+            return;
+        }
+
+        md.AppendLine("Allocation profile (runtime allocation ticks, one sample per ~100 KB, scaled to bytes per request):").AppendLine();
+        foreach (var process in profiled)
+        {
+            md.AppendLine(Inv($"- **{process.Target} / {process.Role}** ({process.Phase}, {process.AllocatedBytesPerRequest:0} B/request): ")
+                + string.Join(", ", process.TopAllocations.Select(a => Inv($"`{a.Type}` {a.BytesPerRequest:0} B ({a.Percent:0} %)"))));
+        }
+
+        md.AppendLine();
     }
 
     /// <summary>The processes a target adds to the path (not the simulators every target shares).</summary>
@@ -195,6 +218,7 @@ internal static class MarkdownReport
                 r.Role, r.Phase, Inv($"{r.Requests}"), Inv($"{r.CpuMicrosecondsPerRequest:0}"),
                 r.AllocatedBytesPerRequest is { } a ? Inv($"{a:0}") : "—", r.WorkItemsPerRequest is { } w ? Inv($"{w:0.0}") : "—",
             }));
+        RenderAllocations(md, grpc.Resources);
     }
 
     private static string[] Summary(string name, LatencySummary s) => [name, Inv($"{s.Count}"), Ms(s.P50Us), Ms(s.P99Us), Ms(s.MinUs), Ms(s.MaxUs)];
