@@ -1,5 +1,11 @@
+using LlamaSwap.Supervisor.Hosting;
+using LlamaSwap.Supervisor.Telemetry;
+
 var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults("LlamaSwap.Supervisor");
+builder.AddServiceDefaults(SupervisorTelemetry.Name);
+builder.AddSupervisor();
+
 var app = builder.Build();
 app.MapDefaultEndpoints();
-app.Run();
+app.MapSupervisor();
+return await app.RunSupervisorAsync();

@@ -90,7 +90,7 @@ internal sealed class LogBroadcaster(int historyCapacity, int subscriberCapacity
             if (_dropped > 0)
             {
                 // The marker must precede anything written after the gap.
-                if (!_channel.Writer.TryWrite(new LogChunk(LogChunkKind.Dropped, DroppedMarker(_dropped))))
+                if (!_channel.Writer.TryWrite(new LogChunk(LogChunkKind.Dropped, DroppedMarker(_dropped), _dropped)))
                 {
                     _dropped += chunk.Data.Length;
                     return;
@@ -128,7 +128,7 @@ internal sealed class LogBroadcaster(int historyCapacity, int subscriberCapacity
                 {
                     if (reader.Count == 0 && _dropped > 0)
                     {
-                        marker = new LogChunk(LogChunkKind.Dropped, DroppedMarker(_dropped));
+                        marker = new LogChunk(LogChunkKind.Dropped, DroppedMarker(_dropped), _dropped);
                         _dropped = 0;
                     }
                 }

@@ -13,4 +13,5 @@ internal enum LogChunkKind
 }
 
 /// <summary>Raw upstream output (ANSI colours and partial lines as the process wrote them).</summary>
-internal readonly record struct LogChunk(LogChunkKind Kind, ReadOnlyMemory<byte> Data);
+/// <param name="DroppedBytes">For a <see cref="LogChunkKind.Dropped"/> marker, how many live bytes the reader missed; else 0.</param>
+internal readonly record struct LogChunk(LogChunkKind Kind, ReadOnlyMemory<byte> Data, long DroppedBytes = 0);

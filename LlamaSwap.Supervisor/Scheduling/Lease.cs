@@ -34,6 +34,9 @@ internal sealed class Lease : IDisposable, IAsyncDisposable
     /// </summary>
     public CancellationToken Revoked => _revoked.Token;
 
+    /// <summary>Why the lease was revoked, set before <see cref="Revoked"/> fires; null while it is not.</summary>
+    public LeaseEndReason? EndReason { get; private set; }
+
     internal ModelSlot Slot { get; }
 
     public void Dispose()
@@ -49,5 +52,25 @@ internal sealed class Lease : IDisposable, IAsyncDisposable
     }
 
     /// <summary>Signals revocation without running the holders' callbacks on the caller's thread.</summary>
-    internal void Revoke() => _ = _revoked.CancelAsync();
+    internal void Revoke(LeaseEndReason reason)
+    {
+        EndReason ??= reason;
+        _ = _revoked.CancelAsync();
+    }
+}
+
+/// <summary>Why the scheduler ended a lease its holder had not released.</summary>
+internal enum LeaseEndReason
+{
+    /// <summary>The upstream process exited on its own (crashed).</summary>
+    ProcessExited,
+
+    /// <summary>A hard unload stopped the model.</summary>
+    Unloaded,
+
+    /// <summary>The Supervisor is shutting down.</summary>
+    Shutdown,
+
+    /// <summary>The process was stopped for another reason while the lease was still counted.</summary>
+    Stopped,
 }

@@ -186,11 +186,17 @@ internal sealed partial class ModelScheduler
         _swaps.Add(swap);
         Log.SwapStarted(_logger, target.Id, string.Join(",", evicted));
         Join(ticket, swap);
+
+        // The stop tasks capture the ambient activity: their "stop model" spans belong to this swap's trace.
+        var ambient = System.Diagnostics.Activity.Current;
+        System.Diagnostics.Activity.Current = swap.Activity;
         foreach (var slot in evict)
         {
             if (slot.Phase == ModelState.Ready)
                 BeginStop(slot, slot.Config.UnloadTimeout, StopReason.Evicted);
         }
+
+        System.Diagnostics.Activity.Current = ambient;
 
         AdvanceSwap(swap);
     }

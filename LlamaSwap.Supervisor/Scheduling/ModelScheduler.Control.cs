@@ -51,7 +51,7 @@ internal sealed partial class ModelScheduler
             stopped.Add(waiter.Task);
             if (c.Hard || slot.Leases.Count == 0)
             {
-                RevokeLeases(slot);
+                RevokeLeases(slot, LeaseEndReason.Unloaded);
                 BeginStop(slot, slot.Config.UnloadTimeout, StopReason.Unloaded);
             }
             else
@@ -170,7 +170,7 @@ internal sealed partial class ModelScheduler
         foreach (var slot in AllSlots().ToArray())
         {
             DisarmTtl(slot);
-            RevokeLeases(slot);
+            RevokeLeases(slot, LeaseEndReason.Shutdown);
             BeginStop(slot, slot.Config.UnloadTimeout, StopReason.Shutdown);
         }
     }

@@ -230,7 +230,7 @@ internal sealed partial class ModelScheduler
             Log.Stopped(_logger, slot.Id);
 
         slot.EndProcess();
-        RevokeLeases(slot);
+        RevokeLeases(slot, LeaseEndReason.Stopped);
         foreach (var waiter in slot.StopWaiters)
             waiter.TrySetResult();
         slot.StopWaiters.Clear();
@@ -271,7 +271,7 @@ internal sealed partial class ModelScheduler
         if (c.Generation != slot.Generation || slot.Phase != ModelState.Ready)
             return;
         Log.Crashed(_logger, slot.Id, c.ExitCode);
-        RevokeLeases(slot);
+        RevokeLeases(slot, LeaseEndReason.ProcessExited);
         BeginStop(slot, TimeSpan.Zero, StopReason.Crashed);
     }
 
@@ -284,10 +284,10 @@ internal sealed partial class ModelScheduler
         OnMaybeIdle(slot);
     }
 
-    private static void RevokeLeases(ModelSlot slot)
+    private static void RevokeLeases(ModelSlot slot, LeaseEndReason reason)
     {
         foreach (var lease in slot.Leases)
-            lease.Revoke();
+            lease.Revoke(reason);
         slot.Leases.Clear();
     }
 

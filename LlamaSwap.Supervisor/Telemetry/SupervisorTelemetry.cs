@@ -25,8 +25,15 @@ internal static class SupervisorTelemetry
     public static readonly Histogram<double> ModelStopDuration = Meter.CreateHistogram<double>(
         Instruments.ModelStopDuration, unit: "s", description: "Time from asking an upstream process tree to stop until it is gone.");
 
+    /// <summary>Acquire calls answered, by model and gRPC status (<c>OK</c> once Ready was sent).</summary>
+    public static readonly Counter<long> AcquireCalls = Meter.CreateCounter<long>(
+        Instruments.AcquireCalls, unit: "{call}", description: "Acquire calls by model and outcome (the gRPC status, OK once a lease was granted).");
+
     public static class Spans
     {
+        /// <summary>The server side of a gRPC call: <c>{service}/{method}</c>, as the RPC semantic conventions name it.</summary>
+        public static string GrpcServer(string path) => path.TrimStart('/');
+
         public const string StartModel = "start model";
         public const string ReadinessWait = "readiness wait";
         public const string StopModel = "stop model";
@@ -36,6 +43,11 @@ internal static class SupervisorTelemetry
     {
         public const string ModelStartDuration = "llamaswap.model.start.duration";
         public const string ModelStopDuration = "llamaswap.model.stop.duration";
+        public const string AcquireCalls = "llamaswap.supervisor.acquire.calls";
+        public const string ModelLeases = "llamaswap.supervisor.model.leases";
+        public const string ModelWaiting = "llamaswap.supervisor.model.waiting";
+        public const string ModelReady = "llamaswap.supervisor.model.ready";
+        public const string ConfigGeneration = "llamaswap.supervisor.config.generation";
     }
 
     public static class Tags
@@ -54,6 +66,14 @@ internal static class SupervisorTelemetry
         public const string StopMode = "llamaswap.stop.mode";
 
         public const string StopDurationSeconds = "llamaswap.stop.duration_s";
+
+        public const string RpcSystem = "rpc.system";
+        public const string RpcService = "rpc.service";
+        public const string RpcMethod = "rpc.method";
+        public const string RpcStatusCode = "rpc.grpc.status_code";
+
+        /// <summary>The Proxy's id of the HTTP request a lease serves.</summary>
+        public const string RequestId = "llamaswap.request.id";
     }
 
     public static class Outcomes
