@@ -92,7 +92,7 @@ internal sealed record SwapResults(string Status)
 /// A cold model: the simulator's own time from spawn to ready (started directly), the time from
 /// Acquire to Ready through the Supervisor (and the first byte through the Proxy), and the difference.
 /// </summary>
-internal sealed record ColdStartResult(LatencySummary SimulatorOwnReady, LatencySummary SupervisorAcquire, LatencySummary? ProxyFirstByte);
+internal sealed record ColdStartResult(LatencySummary SimulatorOwnReady, LatencySummary SupervisorAcquire, LatencySummary? ProxyFirstByte, string ProxyStatus);
 
 /// <summary>Time from the upstream's /health turning 200 to the Supervisor's Ready.</summary>
 internal sealed record ReadinessResult(LatencySummary Detection, int Samples);

@@ -172,6 +172,10 @@ internal static class MarkdownReport
                 rows.Add(Summary("cold first byte through the Proxy", first));
                 rows.Add(["Proxy + Supervisor part, p50", Ms(first.P50Us - cold.SimulatorOwnReady.P50Us), "", "", "", ""]);
             }
+            else
+            {
+                rows.Add(["cold first byte through the Proxy", cold.ProxyStatus, "", "", "", ""]);
+            }
         }
 
         if (swaps.Readiness is { } readiness)

@@ -42,6 +42,7 @@ internal sealed class SwapScenario(BenchmarkProfile profile, TextWriter log)
             log.WriteLine("swaps: cold starts");
             var coldAcquire = new List<long>();
             var coldFirstByte = new List<long>();
+            var proxyStatus = stack.ProxyBaseUrl is null ? "no Proxy" : "measured";
             for (var i = 0; i < profile.ColdStarts; i++)
             {
                 await UnloadAllAsync(supervisor, cancellationToken);
@@ -51,16 +52,22 @@ internal sealed class SwapScenario(BenchmarkProfile profile, TextWriter log)
                     coldAcquire.Add(Stopwatch.GetTimestamp() - begin);
                 }
 
-                if (stack.ProxyBaseUrl is { } proxy)
+                if (stack.ProxyBaseUrl is { } proxy && proxyStatus == "measured")
                 {
                     await UnloadAllAsync(supervisor, cancellationToken);
-                    var timing = await chat.StreamAsync(new Uri(proxy + "/v1/chat/completions"), ChatClient.Body(SwapModels.A, stream: true), cancellationToken)
-                        ?? throw new InvalidOperationException("a cold request through the Proxy did not answer 200");
-                    coldFirstByte.Add(timing.TimeToFirstByte);
+                    var url = new Uri(proxy + "/v1/chat/completions");
+                    if (await chat.StreamAsync(url, ChatClient.Body(SwapModels.A, stream: true), cancellationToken) is { } timing)
+                    {
+                        coldFirstByte.Add(timing.TimeToFirstByte);
+                    }
+                    else
+                    {
+                        proxyStatus = await chat.ProbeAsync(url, ChatClient.Body(SwapModels.A, stream: false), cancellationToken) ?? "a cold streamed request failed";
+                    }
                 }
             }
 
-            cold = new ColdStartResult(own, LatencySummary.FromTicks(coldAcquire), coldFirstByte.Count > 0 ? LatencySummary.FromTicks(coldFirstByte) : null);
+            cold = new ColdStartResult(own, LatencySummary.FromTicks(coldAcquire), coldFirstByte.Count > 0 ? LatencySummary.FromTicks(coldFirstByte) : null, proxyStatus);
 
             log.WriteLine("swaps: Acquire on a running model");
             await using (await AcquireAsync(supervisor, SwapModels.A, cancellationToken))
