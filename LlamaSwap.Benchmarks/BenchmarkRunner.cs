@@ -65,7 +65,7 @@ internal sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
             var acquireStatus = "not run";
             if (options.Runs(ScenarioSelection.Swaps) || options.Runs(ScenarioSelection.Grpc))
             {
-                (swaps, acquire, acquireStatus) = await RunSwapsAsync(profile, probe, cancellationToken);
+                (swaps, acquire, acquireStatus) = await RunSwapsAsync(profile, cancellationToken);
                 if (!options.Runs(ScenarioSelection.Swaps))
                 {
                     swaps = null;
@@ -94,12 +94,13 @@ internal sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
     }
 
     /// <summary>The swap scenario, which also times Acquire on a running model for the gRPC section.</summary>
-    private async Task<(SwapResults Swaps, LatencySummary? Acquire, string AcquireStatus)> RunSwapsAsync(BenchmarkProfile profile, RuntimeProbe probe, CancellationToken cancellationToken)
+    private async Task<(SwapResults Swaps, LatencySummary? Acquire, string AcquireStatus)> RunSwapsAsync(BenchmarkProfile profile, CancellationToken cancellationToken)
     {
         try
         {
             var (swaps, acquire) = await new SwapScenario(profile, log).RunAsync(
-                async (yaml, ct) => await LlamaSwapStack.StartAsync(yaml, probe, ct), cancellationToken);
+                // No probe here: the Supervisor's simulators would inherit it and start slower than the one timed directly.
+                async (yaml, ct) => await LlamaSwapStack.StartAsync(yaml, probe: null, ct), cancellationToken);
             return (swaps, acquire, "measured");
         }
         catch (StackStartException ex)

@@ -192,7 +192,7 @@ internal static class MarkdownReport
 
         if (swaps.Churn.Count > 0)
         {
-            md.AppendLine("Churn: clients for models A, B and C arrive interleaved on one slot (one model loaded at a time); each holds its lease for one short request. Waits are Acquire → Ready.").AppendLine();
+            md.AppendLine("Churn: three clients each for models a, b and c, started interleaved (a, b, c, a, b, c, …), on one slot (one model loaded at a time); each client holds its lease for one 50 ms request and asks again at once. Waits are Acquire → Ready; requests still waiting when the run ends count with their age so far.").AppendLine();
             Table(md, ["mode", "starvation bound", "requests", "swaps", "wait p50", "wait p99", "longest wait", "still waiting at end", "per model p50 / p99"],
                 swaps.Churn.Select(c => new[]
                 {

@@ -118,17 +118,45 @@ internal sealed class SwapScenario(BenchmarkProfile profile, TextWriter log)
         return (new SwapResults("measured") { ColdStart = cold, Readiness = readiness, Swap = swap, Churn = churn }, acquire);
     }
 
-    /// <summary>Spawn → "listening" (= ready: no load time) of the simulator the Supervisor runs, started directly.</summary>
+    /// <summary>
+    /// Spawn → first 200 from /health of the simulator the Supervisor runs, started directly and
+    /// polled every millisecond: the upstream's own time to ready, including its first request's
+    /// warm-up, which any readiness check pays.
+    /// </summary>
     private async Task<LatencySummary> SimulatorOwnReadyAsync(CancellationToken cancellationToken)
     {
         var samples = new List<long>();
+        using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(5) };
         for (var i = 0; i < Math.Max(2, profile.ColdStarts); i++)
         {
-            var argv = SimulatorServer.CommandLine(SwapModels.SimulatorArguments(SwapModels.A, "0"));
+            var port = Dotnet.FreePort();
+            var argv = SimulatorServer.CommandLine(SwapModels.SimulatorArguments(SwapModels.A, port.ToString(CultureInfo.InvariantCulture)));
+            var health = new Uri($"http://127.0.0.1:{port}/health");
             var begin = Stopwatch.GetTimestamp();
             await using var simulator = ChildProcess.Start("simulator", argv[0], argv.Skip(1));
-            var (ready, _) = await simulator.WaitForLineAsync(l => l.Contains("listening on", StringComparison.Ordinal), StepTimeout, cancellationToken);
-            samples.Add(ready - begin);
+            while (true)
+            {
+                if (simulator.HasExited || Stopwatch.GetElapsedTime(begin) > StepTimeout)
+                {
+                    throw new InvalidOperationException($"the simulator did not become ready. Output:\n{simulator.Output}");
+                }
+
+                try
+                {
+                    using var response = await client.GetAsync(health, cancellationToken);
+                    if (response.IsSuccessStatusCode)
+                    {
+                        samples.Add(Stopwatch.GetTimestamp() - begin);
+                        break;
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    // Not listening yet.
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(1), cancellationToken);
+            }
         }
 
         return LatencySummary.FromTicks(samples);
@@ -161,7 +189,10 @@ internal sealed class SwapScenario(BenchmarkProfile profile, TextWriter log)
 
     private async Task<ChurnResult> ChurnAsync(SupervisorClient supervisor, ChatClient chat, string mode, double bound, CancellationToken cancellationToken)
     {
-        const int clientsPerModel = 2;
+        // Three clients per model, each holding its lease for a 50 ms request and asking again as
+        // soon as it is done: the running model's leases overlap and never drain on their own,
+        // as with several users of one model, which is what the starvation bound exists for.
+        const int clientsPerModel = 3;
         var waits = new ConcurrentBag<(string Model, long Ticks)>();
         var pids = new ConcurrentDictionary<int, string>();
         var pending = new ConcurrentDictionary<int, long>();
@@ -197,13 +228,11 @@ internal sealed class SwapScenario(BenchmarkProfile profile, TextWriter log)
                             waits.Add((model, Stopwatch.GetTimestamp() - begin));
                             pids.TryAdd(lease.Ready.Pid, model);
                             Interlocked.Increment(ref requests);
-                            await chat.CompleteAsync(new Uri(lease.Ready.UpstreamBaseUrl + "/v1/chat/completions"), body, CancellationToken.None);
+                            await chat.CompleteAsync(new Uri(lease.Ready.UpstreamBaseUrl + "/v1/chat/completions?wait=50ms"), body, CancellationToken.None);
                         }
-
-                        // Think time: the next request from this client arrives a little later, so arrivals interleave.
-                        await Task.Delay(TimeSpan.FromMilliseconds(10), CancellationToken.None);
                     }
                 }, CancellationToken.None));
+                // Arrivals interleave: A, B, C, A, B, C, ...
                 await Task.Delay(TimeSpan.FromMilliseconds(5), cancellationToken);
             }
         }
