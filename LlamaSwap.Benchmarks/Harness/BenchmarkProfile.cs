@@ -27,7 +27,7 @@ internal sealed record BenchmarkProfile(
         ThroughputWarmup: TimeSpan.FromSeconds(1), ThroughputDuration: TimeSpan.FromSeconds(4), Concurrencies: [1, 16, 64],
         FastStreams: 1000, PacedStreams: 90,
         GrpcUnaryCalls: 10_000, GrpcStreamMessages: 200_000, PythonCalls: 5000, LeaseCalls: 3000,
-        ColdStarts: 8, Swaps: 8, ChurnDuration: TimeSpan.FromSeconds(20));
+        ColdStarts: 12, Swaps: 10, ChurnDuration: TimeSpan.FromSeconds(20));
 
     public static BenchmarkProfile Smoke { get; } = new(
         "smoke", Warmup: TimeSpan.FromMilliseconds(200), LatencyRequests: 40, Rounds: 1,

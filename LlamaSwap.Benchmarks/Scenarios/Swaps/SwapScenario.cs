@@ -33,18 +33,18 @@ internal sealed class SwapScenario(BenchmarkProfile profile, TextWriter log)
         var churn = new List<ChurnResult>();
         using var chat = new ChatClient();
 
-        log.WriteLine("swaps: the simulator's own spawn → ready");
-        var own = await SimulatorOwnReadyAsync(cancellationToken);
-
         await using (var stack = await launch(SwapModels.Yaml(startPort, gatePort, StarvationBoundSeconds), cancellationToken))
         {
             var supervisor = stack.Supervisor;
-            log.WriteLine("swaps: cold starts");
+            // The simulator's own start and the cold starts alternate, so both see the same background load.
+            log.WriteLine("swaps: cold starts, and the simulator's own spawn → ready");
+            var ownReady = new List<long>();
             var coldAcquire = new List<long>();
             var coldFirstByte = new List<long>();
             var proxyStatus = stack.ProxyBaseUrl is null ? "no Proxy" : "measured";
             for (var i = 0; i < profile.ColdStarts; i++)
             {
+                ownReady.Add(await SimulatorOwnReadyAsync(cancellationToken));
                 await UnloadAllAsync(supervisor, cancellationToken);
                 var begin = Stopwatch.GetTimestamp();
                 await using (await AcquireAsync(supervisor, SwapModels.A, cancellationToken))
@@ -67,7 +67,7 @@ internal sealed class SwapScenario(BenchmarkProfile profile, TextWriter log)
                 }
             }
 
-            cold = new ColdStartResult(own, LatencySummary.FromTicks(coldAcquire), coldFirstByte.Count > 0 ? LatencySummary.FromTicks(coldFirstByte) : null, proxyStatus);
+            cold = new ColdStartResult(LatencySummary.FromTicks(ownReady), LatencySummary.FromTicks(coldAcquire), coldFirstByte.Count > 0 ? LatencySummary.FromTicks(coldFirstByte) : null, proxyStatus);
 
             log.WriteLine("swaps: Acquire on a running model");
             await using (await AcquireAsync(supervisor, SwapModels.A, cancellationToken))
@@ -123,43 +123,36 @@ internal sealed class SwapScenario(BenchmarkProfile profile, TextWriter log)
     /// polled every millisecond: the upstream's own time to ready, including its first request's
     /// warm-up, which any readiness check pays.
     /// </summary>
-    private async Task<LatencySummary> SimulatorOwnReadyAsync(CancellationToken cancellationToken)
+    private static async Task<long> SimulatorOwnReadyAsync(CancellationToken cancellationToken)
     {
-        var samples = new List<long>();
         using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(5) };
-        for (var i = 0; i < Math.Max(2, profile.ColdStarts); i++)
+        var port = Dotnet.FreePort();
+        var argv = SimulatorServer.CommandLine(SwapModels.SimulatorArguments(SwapModels.A, port.ToString(CultureInfo.InvariantCulture)));
+        var health = new Uri($"http://127.0.0.1:{port}/health");
+        var begin = Stopwatch.GetTimestamp();
+        await using var simulator = ChildProcess.Start("simulator", argv[0], argv.Skip(1));
+        while (true)
         {
-            var port = Dotnet.FreePort();
-            var argv = SimulatorServer.CommandLine(SwapModels.SimulatorArguments(SwapModels.A, port.ToString(CultureInfo.InvariantCulture)));
-            var health = new Uri($"http://127.0.0.1:{port}/health");
-            var begin = Stopwatch.GetTimestamp();
-            await using var simulator = ChildProcess.Start("simulator", argv[0], argv.Skip(1));
-            while (true)
+            if (simulator.HasExited || Stopwatch.GetElapsedTime(begin) > StepTimeout)
             {
-                if (simulator.HasExited || Stopwatch.GetElapsedTime(begin) > StepTimeout)
-                {
-                    throw new InvalidOperationException($"the simulator did not become ready. Output:\n{simulator.Output}");
-                }
-
-                try
-                {
-                    using var response = await client.GetAsync(health, cancellationToken);
-                    if (response.IsSuccessStatusCode)
-                    {
-                        samples.Add(Stopwatch.GetTimestamp() - begin);
-                        break;
-                    }
-                }
-                catch (HttpRequestException)
-                {
-                    // Not listening yet.
-                }
-
-                await Task.Delay(TimeSpan.FromMilliseconds(1), cancellationToken);
+                throw new InvalidOperationException($"the simulator did not become ready. Output:\n{simulator.Output}");
             }
-        }
 
-        return LatencySummary.FromTicks(samples);
+            try
+            {
+                using var response = await client.GetAsync(health, cancellationToken);
+                if (response.IsSuccessStatusCode)
+                {
+                    return Stopwatch.GetTimestamp() - begin;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(1), cancellationToken);
+        }
     }
 
     /// <summary>
