@@ -142,6 +142,20 @@ internal sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
             ? ProxyTarget.Unavailable(TargetEvaluator.LlamaSwap, stackProblem!)
             : ProxyTarget.Reachable(TargetEvaluator.LlamaSwap, stack.ProxyBaseUrl, stack.ProxyBaseUrl, [.. stack.Processes, .. simulators]));
 
+        // Diagnosis, full runs only: the same stack without the per-request log line and without
+        // OpenTelemetry, to tell what those cost from what the forwarding path itself costs.
+        LlamaSwapStack? quiet = null;
+        if (stack is not null && profile.Diagnostics)
+        {
+            log.WriteLine("proxy: starting LlamaSwap without request log and telemetry");
+            (quiet, var quietProblem) = await TryStartStackAsync(ProxyModels(fast.Port, paced.Port), probe, cancellationToken, QuietEnvironment);
+            targets.Add(quiet is null
+                ? ProxyTarget.Unavailable(TargetEvaluator.LlamaSwapQuiet, quietProblem!)
+                : ProxyTarget.Reachable(TargetEvaluator.LlamaSwapQuiet, quiet.ProxyBaseUrl, quiet.ProxyBaseUrl, [.. quiet.Processes, .. simulators]));
+        }
+
+        await using var __ = quiet;
+
         try
         {
             var measured = await new ProxyOverheadScenario(profile, probe, log).RunAsync(targets, FastModel, PacedModel, cancellationToken);
@@ -181,12 +195,20 @@ internal sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
             members: [{FastModel}, {PacedModel}]
         """;
 
+    /// <summary>Settings a user can give the AppHost (the services inherit them): warnings only in the logs, no OpenTelemetry SDK.</summary>
+    private static IReadOnlyDictionary<string, string> QuietEnvironment { get; } = new Dictionary<string, string>
+    {
+        ["Logging__LogLevel__Default"] = "Warning",
+        ["OTEL_SDK_DISABLED"] = "true",
+    };
+
     /// <summary>The stack, or why it could not be started (reported instead of its numbers).</summary>
-    private static async Task<(LlamaSwapStack? Stack, string? Problem)> TryStartStackAsync(string yaml, RuntimeProbe probe, CancellationToken cancellationToken)
+    private static async Task<(LlamaSwapStack? Stack, string? Problem)> TryStartStackAsync(string yaml, RuntimeProbe probe, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         try
         {
-            return (await LlamaSwapStack.StartAsync(yaml, probe, cancellationToken), null);
+            return (await LlamaSwapStack.StartAsync(yaml, probe, cancellationToken, environment), null);
         }
         catch (StackStartException ex)
         {

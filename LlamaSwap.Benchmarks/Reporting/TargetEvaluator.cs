@@ -11,6 +11,7 @@ internal static class TargetEvaluator
     public const string Direct = "direct";
     public const string Nginx = "nginx";
     public const string LlamaSwap = "LlamaSwap";
+    public const string LlamaSwapQuiet = "LlamaSwap, no request log or telemetry";
 
     private const string Met = "met";
     private const string Missed = "**missed**";

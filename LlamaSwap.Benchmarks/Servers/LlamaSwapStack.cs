@@ -50,14 +50,15 @@ internal sealed partial class LlamaSwapStack : ILlamaSwapStack
     public IReadOnlyList<MeteredProcess> Processes =>
         [new("Proxy", ProxyPid), new("Supervisor", SupervisorPid), new("AppHost", AppHostPid)];
 
-    public static async Task<LlamaSwapStack> StartAsync(string configYaml, RuntimeProbe? probe, CancellationToken cancellationToken)
+    public static async Task<LlamaSwapStack> StartAsync(string configYaml, RuntimeProbe? probe, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var directory = Directory.CreateTempSubdirectory("llamaswap-bench-stack-").FullName;
         var config = Path.Combine(directory, "models.yaml");
         await File.WriteAllTextAsync(config, configYaml, cancellationToken);
         var appHost = ChildProcess.Start("LlamaSwap AppHost", Dotnet.HostPath,
             [Dotnet.Dll("LlamaSwap.AppHost"), "--config", config, "--listen", "127.0.0.1:0", "--dashboard", "127.0.0.1:0"],
-            probe?.EnvironmentFor(), directory);
+            new[] { probe?.EnvironmentFor(), environment }.OfType<IReadOnlyDictionary<string, string>>().SelectMany(e => e).ToDictionary(), directory);
         try
         {
             var (_, line) = await appHost.WaitForLineAsync(l => ProxyLine().IsMatch(l), StartTimeout, cancellationToken);
