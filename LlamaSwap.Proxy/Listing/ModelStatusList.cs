@@ -1,0 +1,54 @@
+using System.Collections.Immutable;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using LlamaSwap.Configuration;
+using LlamaSwap.Rpc.Supervisor.V1;
+
+namespace LlamaSwap.Proxy.Listing;
+
+/// <summary>
+/// The <c>modelStatus</c> payload of <c>/api/events</c>: every configured local model sorted by id with its
+/// state (<c>stopped</c> until the Supervisor reports otherwise), then every peer model as <c>peer/model</c>.
+/// Profile pins and selectors are not part of it (as in llama-swap).
+/// </summary>
+internal static class ModelStatusList
+{
+    public static IReadOnlyList<ModelStatusEntry> Build(LlamaSwapConfig config, StateSnapshot? snapshot)
+    {
+        var states = ModelStates.ById(snapshot);
+        var entries = new List<ModelStatusEntry>();
+        foreach (var model in config.Models.Values)
+        {
+            var capabilities = CapabilityRendering.From(model.Capabilities);
+            entries.Add(new ModelStatusEntry(
+                model.Id,
+                model.Name,
+                model.Description,
+                ModelStates.Name(ModelStates.Of(states, model.Id)),
+                model.Unlisted,
+                "",
+                model.Aliases.IsEmpty ? null : model.Aliases,
+                capabilities.Flags,
+                capabilities.ContextLength));
+        }
+
+        foreach (var peer in config.Peers.Values)
+        {
+            foreach (var name in peer.Models)
+                entries.Add(new ModelStatusEntry($"{peer.Id}/{name}", "", "", "", false, peer.Id, null, null, null));
+        }
+
+        return entries;
+    }
+}
+
+internal sealed record ModelStatusEntry(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("description")] string Description,
+    [property: JsonPropertyName("state")] string State,
+    [property: JsonPropertyName("unlisted")] bool Unlisted,
+    [property: JsonPropertyName("peerID")] string PeerId,
+    [property: JsonPropertyName("aliases"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ImmutableArray<string>? Aliases,
+    [property: JsonPropertyName("capabilities"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonObject? Capabilities,
+    [property: JsonPropertyName("context_length"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? ContextLength);
