@@ -32,7 +32,7 @@ try
 }
 catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or IOException or HttpRequestException or OperationCanceledException)
 {
-    Console.Error.WriteLine($"benchmark failed: {ex.Message}");
+    Console.Error.WriteLine($"benchmark failed: {ex.GetType().Name}: {ex.Message}{(ex.InnerException is { } inner ? $" ({inner.Message})" : "")}");
     return 1;
 }
 

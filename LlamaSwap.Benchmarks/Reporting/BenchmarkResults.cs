@@ -99,7 +99,7 @@ internal sealed record ReadinessResult(LatencySummary Detection, int Samples);
 
 internal sealed record ChurnResult(
     string Mode, double StarvationBoundSeconds, double DurationSeconds, int Requests, int Swaps, LatencySummary Wait,
-    Dictionary<string, LatencySummary> WaitByModel, int StillWaitingAtEnd, double LongestWaitMilliseconds);
+    Dictionary<string, LatencySummary> WaitByModel, int StillWaitingAtEnd, double LongestWaitMilliseconds, int FailedRequests);
 
 /// <summary>One target of the work item, with the measured value and whether it was met.</summary>
 internal sealed record TargetCheck(string Target, string Goal, string Measured, string Outcome);

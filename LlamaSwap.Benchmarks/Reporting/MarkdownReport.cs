@@ -193,10 +193,10 @@ internal static class MarkdownReport
         if (swaps.Churn.Count > 0)
         {
             md.AppendLine("Churn: three clients each for models a, b and c, started interleaved (a, b, c, a, b, c, …), on one slot (one model loaded at a time); each client holds its lease for one 50 ms request and asks again at once. Waits are Acquire → Ready; requests still waiting when the run ends count with their age so far.").AppendLine();
-            Table(md, ["mode", "starvation bound", "requests", "swaps", "wait p50", "wait p99", "longest wait", "still waiting at end", "per model p50 / p99"],
+            Table(md, ["mode", "starvation bound", "requests", "failed under a lease", "swaps", "wait p50", "wait p99", "longest wait", "still waiting at end", "per model p50 / p99"],
                 swaps.Churn.Select(c => new[]
                 {
-                    c.Mode, c.StarvationBoundSeconds == 0 ? "off" : Inv($"{c.StarvationBoundSeconds:0.#} s"), Inv($"{c.Requests}"), Inv($"{c.Swaps}"),
+                    c.Mode, c.StarvationBoundSeconds == 0 ? "off" : Inv($"{c.StarvationBoundSeconds:0.#} s"), Inv($"{c.Requests}"), Inv($"{c.FailedRequests}"), Inv($"{c.Swaps}"),
                     Ms(c.Wait.P50Us), Ms(c.Wait.P99Us), Ms(c.LongestWaitMilliseconds * 1000), Inv($"{c.StillWaitingAtEnd}"),
                     string.Join("; ", c.WaitByModel.Select(m => $"{m.Key} {Ms(m.Value.P50Us)} / {Ms(m.Value.P99Us)}")),
                 }));

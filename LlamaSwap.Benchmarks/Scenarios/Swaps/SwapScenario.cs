@@ -190,6 +190,7 @@ internal sealed class SwapScenario(BenchmarkProfile profile, TextWriter log)
         var pids = new ConcurrentDictionary<int, string>();
         var pending = new ConcurrentDictionary<int, long>();
         var requests = 0;
+        var failures = 0;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var started = Stopwatch.GetTimestamp();
         var clients = new List<Task>();
@@ -221,7 +222,18 @@ internal sealed class SwapScenario(BenchmarkProfile profile, TextWriter log)
                             waits.Add((model, Stopwatch.GetTimestamp() - begin));
                             pids.TryAdd(lease.Ready.Pid, model);
                             Interlocked.Increment(ref requests);
-                            await chat.CompleteAsync(new Uri(lease.Ready.UpstreamBaseUrl + "/v1/chat/completions?wait=50ms"), body, CancellationToken.None);
+                            try
+                            {
+                                if (!await chat.CompleteAsync(new Uri(lease.Ready.UpstreamBaseUrl + "/v1/chat/completions?wait=50ms"), body, CancellationToken.None))
+                                {
+                                    Interlocked.Increment(ref failures);
+                                }
+                            }
+                            catch (HttpRequestException)
+                            {
+                                // The upstream went away while this client held a lease on it.
+                                Interlocked.Increment(ref failures);
+                            }
                         }
                     }
                 }, CancellationToken.None));
@@ -242,7 +254,7 @@ internal sealed class SwapScenario(BenchmarkProfile profile, TextWriter log)
             mode, bound, Math.Round(Stopwatch.GetElapsedTime(started, end).TotalSeconds, 1), requests, Math.Max(0, pids.Count - 1),
             LatencySummary.FromTicks(all),
             SwapModels.Churn.ToDictionary(m => m, m => LatencySummary.FromTicks([.. waits.Where(w => w.Model == m).Select(w => w.Ticks)])),
-            stillWaiting.Count, Math.Round(Stopwatch.GetElapsedTime(0, longest).TotalMilliseconds, 1));
+            stillWaiting.Count, Math.Round(Stopwatch.GetElapsedTime(0, longest).TotalMilliseconds, 1), failures);
     }
 
     private static Task<SupervisorLease> AcquireAsync(SupervisorClient supervisor, string model, CancellationToken cancellationToken) =>
