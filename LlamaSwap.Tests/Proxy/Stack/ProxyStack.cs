@@ -138,8 +138,12 @@ internal sealed class ProxyStack : IAsyncDisposable
         return app;
     }
 
+    /// <summary>
+    /// A client of the Proxy. Disposing a response it has not read to the end closes the connection at once
+    /// (no draining), as a client that quits does.
+    /// </summary>
     public HttpClient CreateClient(TimeSpan? timeout = null) =>
-        new() { BaseAddress = Address, Timeout = timeout ?? TaskTimeoutExtensions.DefaultTimeoutSpan };
+        new(new SocketsHttpHandler { MaxResponseDrainSize = 0 }) { BaseAddress = Address, Timeout = timeout ?? TaskTimeoutExtensions.DefaultTimeoutSpan };
 
     /// <summary>The Supervisor's view of one model right now.</summary>
     public async Task<ModelStatus> StatusAsync(string model)
@@ -169,6 +173,29 @@ internal sealed class ProxyStack : IAsyncDisposable
         }
 
         throw new TimeoutException($"model {model} never got {what}; last: {last}");
+    }
+
+    /// <summary>Reads a model's process output from the Supervisor (history, then live) until it contains <paramref name="text"/>.</summary>
+    public async Task WaitForUpstreamLogAsync(string model, string text, TimeSpan? timeout = null)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        deadline.CancelAfter(timeout ?? TimeSpan.FromSeconds(20));
+        var seen = new System.Text.StringBuilder();
+        try
+        {
+            using var call = Supervisor.StreamLogs(new StreamLogsRequest { Source = model }, new CallOptions(CancellationToken: deadline.Token));
+            await foreach (var chunk in call.ReadAllAsync(deadline.Token))
+            {
+                seen.Append(chunk.Data.ToStringUtf8());
+                if (seen.ToString().Contains(text, StringComparison.Ordinal))
+                    return;
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or LlamaSwap.Rpc.RpcException && deadline.IsCancellationRequested)
+        {
+        }
+
+        throw new TimeoutException($"the output of {model} never showed \"{text}\"; it showed:\n{seen}");
     }
 
     public async ValueTask DisposeAsync()
