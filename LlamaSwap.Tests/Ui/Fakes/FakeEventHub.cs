@@ -12,11 +12,6 @@ internal sealed class FakeEventHub
     private readonly Lock _lock = new();
     private readonly List<Channel<string>> _clients = [];
 
-    public int ClientCount
-    {
-        get { lock (_lock) return _clients.Count; }
-    }
-
     public static string Frame(string type, object data) =>
         "event:message\ndata:" + JsonSerializer.Serialize(new { type, data = JsonSerializer.Serialize(data) }) + "\n\n";
 

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -41,7 +40,6 @@ internal sealed partial class FakeProxyApi : IAsyncDisposable
     public string? ApiKey { get; }
     public FakeLogs Logs { get; }
     public Uri BaseAddress => new(_app.Urls.First());
-    public int EventClients => _events.ClientCount;
 
     /// <summary>How long a load takes; long enough for the page to show "starting".</summary>
     public TimeSpan LoadTime { get; init; } = TimeSpan.FromMilliseconds(600);

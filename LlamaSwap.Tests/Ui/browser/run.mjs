@@ -139,7 +139,13 @@ const scenarios = {
     await page.waitForTimeout(300);
     await handshake('log');
     const view = page.locator(`[data-testid=${options.source ?? 'proxy'}-log]`);
-    await view.locator('.line', { hasText: options.expect }).first().waitFor();
+    const line = view.locator('.line', { hasText: options.expect }).first();
+    await line.waitFor();
+    if (options.ansi) {
+      const colour = await line.locator('span', { hasText: options.expect }).evaluate((el) => getComputedStyle(el).color);
+      const plain = await view.evaluate((el) => getComputedStyle(el.querySelector('.viewport')).color);
+      if (colour === plain) throw new Error(`the ANSI-coloured text is shown in the plain colour ${plain}`);
+    }
     await both(page, 'logs');
     await view.locator('input').fill(options.expect);
     const shown = await view.locator('.line').allInnerTexts();

@@ -53,7 +53,8 @@ class ModelCatalog {
   async refreshRunning(): Promise<void> {
     try {
       const running = await getJson<{ running: { model: string; ttl?: number }[] }>('/running');
-      this.runningTtl = Object.fromEntries(running.running.filter((r) => r.ttl).map((r) => [r.model, r.ttl!]));
+      // 0 = no TTL: remembered too, so the model is not asked about again.
+      this.runningTtl = { ...this.runningTtl, ...Object.fromEntries(running.running.map((r) => [r.model, r.ttl ?? 0])) };
     } catch {
       // an older Proxy or no permission: the TTL is simply not shown
     }
