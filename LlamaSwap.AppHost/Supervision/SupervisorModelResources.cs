@@ -11,13 +11,12 @@ namespace LlamaSwap.AppHost.Supervision;
 /// <summary>
 /// The Supervisor's upstream model processes as child resources of the <c>supervisor</c> resource:
 /// state, PID, port and URL from its <c>WatchState</c> stream, console lines from <c>StreamLogs</c>
-/// (source <c>upstream</c>), command and environment from the configuration, and the start, stop and
+/// (one call per model), command and environment from the configuration, and the start, stop and
 /// restart commands mapped to <c>Load</c> and <c>Unload</c>. Reconnects whenever the Supervisor
 /// restarts; while it cannot be reached, the models show as Unknown.
 /// </summary>
 internal sealed class SupervisorModelResources(LlamaSwapConfig config, string grpcEndpointName, TimeProvider timeProvider) : IChildResourceSource
 {
-    public const string AllUpstreamsLogSource = "upstream";
     private static readonly TimeSpan FirstReconnectDelay = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan MaxReconnectDelay = TimeSpan.FromSeconds(5);
 
@@ -59,9 +58,12 @@ internal sealed class SupervisorModelResources(LlamaSwapConfig config, string gr
         var client = new SupervisorClient(channel);
         lock (_gate)
             _client = client;
-        await Task.WhenAll(
-            WatchStateAsync(client, parent, notifications, cancellationToken),
-            StreamLogsAsync(client, parent, notifications, logs, cancellationToken));
+        List<(string Model, string Resource)> models;
+        lock (_gate)
+            models = [.. _resourceNameByModel.Select(kv => (kv.Key, kv.Value))];
+        await Task.WhenAll(models
+            .Select(m => StreamLogsAsync(client, parent, notifications, logs, m.Model, m.Resource, cancellationToken))
+            .Append(WatchStateAsync(client, parent, notifications, cancellationToken)));
     }
 
     public async Task<ResourceCommandResult> ExecuteCommandAsync(string resourceName, string command, CancellationToken cancellationToken)
@@ -184,8 +186,10 @@ internal sealed class SupervisorModelResources(LlamaSwapConfig config, string gr
         }
     }
 
+    /// <summary>One model's output: its own StreamLogs call, so each chunk's resource is known without relying on the chunk's source field.</summary>
     private async Task StreamLogsAsync(
-        SupervisorClient client, ProjectResource parent, ResourceNotificationService notifications, ResourceLogService logs, CancellationToken cancellationToken)
+        SupervisorClient client, ProjectResource parent, ResourceNotificationService notifications, ResourceLogService logs,
+        string modelId, string resourceName, CancellationToken cancellationToken)
     {
         int? historyFrom = null;
         var delay = FirstReconnectDelay;
@@ -193,29 +197,21 @@ internal sealed class SupervisorModelResources(LlamaSwapConfig config, string gr
         {
             if (await WaitForParentRunningAsync(parent, notifications, cancellationToken) is not { } supervisor)
                 break;
-            var supervisorPid = supervisor.Pid;
             // A reconnect to the same Supervisor process must not repeat the history it already sent.
-            var noHistory = historyFrom is not null && historyFrom == supervisorPid;
-            var splitters = new Dictionary<string, LogLineSplitter>(StringComparer.Ordinal);
+            var noHistory = historyFrom is not null && historyFrom == supervisor.Pid;
+            var splitter = new LogLineSplitter();
             try
             {
-                using var call = client.StreamLogs(new StreamLogsRequest { Source = AllUpstreamsLogSource, NoHistory = noHistory },
+                using var call = client.StreamLogs(new StreamLogsRequest { Source = modelId, NoHistory = noHistory },
                     new CallOptions(CancellationToken: cancellationToken));
-                historyFrom = supervisorPid;
+                historyFrom = supervisor.Pid;
                 await foreach (var chunk in call.ReadAllAsync(cancellationToken))
                 {
                     delay = FirstReconnectDelay;
-                    string? name;
-                    lock (_gate)
-                        _resourceNameByModel.TryGetValue(chunk.Source, out name);
-                    if (name is null)
-                        continue;
-                    if (!splitters.TryGetValue(name, out var splitter))
-                        splitters[name] = splitter = new LogLineSplitter();
                     if (chunk.DroppedBytes > 0)
-                        logs.Append(name, $"[{chunk.DroppedBytes} bytes of output dropped: the dashboard fell behind]", isStdErr: true);
+                        logs.Append(resourceName, $"[{chunk.DroppedBytes} bytes of output dropped: the dashboard fell behind]", isStdErr: true);
                     foreach (var line in splitter.Push(chunk.Data.Span))
-                        logs.Append(name, line, isStdErr: false);
+                        logs.Append(resourceName, line, isStdErr: false);
                 }
             }
             catch (Exception) when (cancellationToken.IsCancellationRequested)

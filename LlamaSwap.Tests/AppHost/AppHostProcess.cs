@@ -58,6 +58,9 @@ internal sealed class AppHostProcess : IAsyncDisposable
             start.ArgumentList.Add(arg);
         start.Environment["DASHBOARD__FRONTEND__BROWSERTOKEN"] = BrowserToken;
         start.Environment["DASHBOARD__OTLP__PRIMARYAPIKEY"] = OtlpApiKey;
+        // The Supervisor records its upstreams for its successor's leftover reaper; a test's own file keeps
+        // AppHosts running side by side from reaping each other's upstreams.
+        start.Environment["LlamaSwap__StateFile"] = Path.Combine(directory, "upstreams.state");
         foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("OTEL_", StringComparison.Ordinal)).ToList())
             start.Environment.Remove(name);
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())

@@ -43,8 +43,9 @@ public sealed class AppHostProcessTests(RunningAppHostFixture fixture) : IClassF
         Assert.True(ProcessTable.IsAlive(Pid(supervisor)!.Value));
         Assert.True(ProcessTable.IsAlive(Pid(proxy)!.Value));
         var proxyEnv = proxy.GetProperty("environment");
-        var grpcUrl = supervisor.GetProperty("environment").GetProperty("Kestrel__Endpoints__grpc__Url").GetString();
-        Assert.Equal(grpcUrl, proxyEnv.GetProperty("services__supervisor__grpc__0").GetString());
+        var grpcUrl = proxyEnv.GetProperty("services__supervisor__grpc__0").GetString();
+        Assert.Contains($"--Kestrel:Endpoints:grpc:Url={grpcUrl} --Kestrel:Endpoints:grpc:Protocols=Http2", supervisor.GetProperty("command").GetString());
+        Assert.Contains(grpcUrl, supervisor.GetProperty("urls").EnumerateArray().Select(u => u.GetString()));
         Assert.Equal(Host.ProxyUrl.ToString().TrimEnd('/'), proxyEnv.GetProperty("ASPNETCORE_URLS").GetString());
         Assert.Equal("proxy", proxyEnv.GetProperty("OTEL_SERVICE_NAME").GetString());
         Assert.Equal(Host.DashboardUrl.ToString().TrimEnd('/'), proxyEnv.GetProperty("OTEL_EXPORTER_OTLP_ENDPOINT").GetString());

@@ -49,18 +49,19 @@ public sealed class ProjectEnvironmentTests
     }
 
     [Fact]
-    public void TheSupervisorsGrpcEndpointIsHttp2OnlyThroughKestrelSettings()
+    public void TheSupervisorsGrpcEndpointIsHttp2OnlyThroughKestrelSettingsOnItsCommandLine()
     {
-        var (supervisor, _) = Graph();
+        var (supervisor, proxy) = Graph();
 
         var env = ProjectEnvironment.Build(supervisor.Resource, new Dictionary<string, string>(), Dashboard);
+        var arguments = ProjectEnvironment.EndpointArguments(supervisor.Resource);
 
-        Assert.Equal("http://127.0.0.1:5100", env["Kestrel__Endpoints__http__Url"]);
-        Assert.Equal("http://127.0.0.1:5101", env["Kestrel__Endpoints__grpc__Url"]);
-        Assert.Equal("Http2", env["Kestrel__Endpoints__grpc__Protocols"]);
-        Assert.False(env.ContainsKey("Kestrel__Endpoints__http__Protocols"));
-        Assert.False(env.ContainsKey("ASPNETCORE_URLS"));
+        Assert.Equal(
+            ["--Kestrel:Endpoints:http:Url=http://127.0.0.1:5100", "--Kestrel:Endpoints:grpc:Url=http://127.0.0.1:5101", "--Kestrel:Endpoints:grpc:Protocols=Http2"],
+            arguments);
+        Assert.DoesNotContain(env.Keys, k => k.StartsWith("Kestrel__", StringComparison.Ordinal) || k == "ASPNETCORE_URLS");
         Assert.Equal("supervisor", env["OTEL_SERVICE_NAME"]);
+        Assert.Empty(ProjectEnvironment.EndpointArguments(proxy.Resource));
     }
 
     [Fact]

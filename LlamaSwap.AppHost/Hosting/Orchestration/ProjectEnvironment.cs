@@ -34,26 +34,32 @@ internal static class ProjectEnvironment
         return env;
     }
 
-    /// <summary>
-    /// ASPNETCORE_URLS when every endpoint speaks HTTP/1.1; a resource with an HTTP/2-only (gRPC)
-    /// endpoint gets per-endpoint Kestrel settings instead, since the URL list cannot carry a protocol
-    /// (and Kestrel ignores ASPNETCORE_URLS once endpoints are configured, as Aspire notes).
-    /// </summary>
+    /// <summary>ASPNETCORE_URLS when every endpoint speaks HTTP/1.1 (see <see cref="EndpointArguments"/> otherwise).</summary>
     private static void AddEndpoints(ProjectResource resource, Dictionary<string, string> env)
     {
-        if (resource.Endpoints.Count == 0)
-            return;
-        if (resource.Endpoints.All(e => !e.Http2Only))
-        {
+        if (resource.Endpoints.Count > 0 && resource.Endpoints.All(e => !e.Http2Only))
             env[KnownConfigNames.AspNetCoreUrls] = string.Join(';', resource.Endpoints.Select(e => e.Url.ToString().TrimEnd('/')));
-            return;
-        }
+    }
+
+    /// <summary>
+    /// A resource with an HTTP/2-only (gRPC) endpoint gets per-endpoint Kestrel settings, since a URL
+    /// list cannot carry a protocol. They go on the command line (<c>--Kestrel:Endpoints:grpc:Url=…</c>,
+    /// the same configuration keys as Aspire's <c>Kestrel__Endpoints__grpc__Url</c>) rather than in the
+    /// environment: the Supervisor's upstream processes inherit its environment, and an ASP.NET Core
+    /// upstream (the simulator) would otherwise try to bind the Supervisor's own ports.
+    /// </summary>
+    public static IReadOnlyList<string> EndpointArguments(ProjectResource resource)
+    {
+        if (resource.Endpoints.All(e => !e.Http2Only))
+            return [];
+        var arguments = new List<string>();
         foreach (var endpoint in resource.Endpoints)
         {
-            env[$"Kestrel__Endpoints__{endpoint.Name}__Url"] = endpoint.Url.ToString().TrimEnd('/');
+            arguments.Add($"--Kestrel:Endpoints:{endpoint.Name}:Url={endpoint.Url.ToString().TrimEnd('/')}");
             if (endpoint.Http2Only)
-                env[$"Kestrel__Endpoints__{endpoint.Name}__Protocols"] = "Http2";
+                arguments.Add($"--Kestrel:Endpoints:{endpoint.Name}:Protocols=Http2");
         }
+        return arguments;
     }
 
     private static void AddOpenTelemetry(ProjectResource resource, OtlpExporterTarget otlp, Dictionary<string, string> env)

@@ -222,7 +222,7 @@ internal sealed class ResourceRunner(
 
     private List<string> BuildArguments()
     {
-        var arguments = new List<string>();
+        var arguments = new List<string>(ProjectEnvironment.EndpointArguments(resource));
         foreach (var callback in resource.ArgumentCallbacks)
             callback(arguments);
         return arguments;
