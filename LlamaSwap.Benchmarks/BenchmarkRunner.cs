@@ -62,10 +62,11 @@ internal sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
 
             SwapResults? swaps = null;
             LatencySummary? acquire = null;
+            LatencySummary? release = null;
             var acquireStatus = "not run";
             if (options.Runs(ScenarioSelection.Swaps) || options.Runs(ScenarioSelection.Grpc))
             {
-                (swaps, acquire, acquireStatus) = await RunSwapsAsync(profile, cancellationToken);
+                (swaps, acquire, release, acquireStatus) = await RunSwapsAsync(profile, cancellationToken);
                 if (!options.Runs(ScenarioSelection.Swaps))
                 {
                     swaps = null;
@@ -76,7 +77,7 @@ internal sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
             if (options.Runs(ScenarioSelection.Grpc))
             {
                 grpc = await new GrpcScenario(profile, probe, log).RunAsync(pythonProblem, cancellationToken);
-                grpc = grpc with { SupervisorAcquire = acquire, SupervisorStatus = acquireStatus };
+                grpc = grpc with { SupervisorAcquire = acquire, SupervisorRelease = release, SupervisorStatus = acquireStatus };
             }
 
             var run = new RunInfo(
@@ -94,23 +95,23 @@ internal sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
     }
 
     /// <summary>The swap scenario, which also times Acquire on a running model for the gRPC section.</summary>
-    private async Task<(SwapResults Swaps, LatencySummary? Acquire, string AcquireStatus)> RunSwapsAsync(BenchmarkProfile profile, CancellationToken cancellationToken)
+    private async Task<(SwapResults Swaps, LatencySummary? Acquire, LatencySummary? Release, string AcquireStatus)> RunSwapsAsync(BenchmarkProfile profile, CancellationToken cancellationToken)
     {
         try
         {
-            var (swaps, acquire) = await new SwapScenario(profile, log).RunAsync(
+            var (swaps, acquire, release) = await new SwapScenario(profile, log).RunAsync(
                 // No probe here: the Supervisor's simulators would inherit it and start slower than the one timed directly.
                 async (yaml, ct) => await LlamaSwapStack.StartAsync(yaml, probe: null, ct), cancellationToken);
-            return (swaps, acquire, "measured");
+            return (swaps, acquire, release, "measured");
         }
         catch (StackStartException ex)
         {
-            return (new SwapResults("not started: " + ex.Message), null, "not started: " + ex.Message);
+            return (new SwapResults("not started: " + ex.Message), null, null, "not started: " + ex.Message);
         }
         catch (RpcException ex)
         {
             var problem = $"the Supervisor's gRPC API failed: {ex.StatusCode} {ex.Status.Detail}";
-            return (new SwapResults(problem), null, problem);
+            return (new SwapResults(problem), null, null, problem);
         }
     }
 

@@ -75,7 +75,11 @@ internal sealed record StreamingResult(
 
 internal sealed record GrpcResults(
     LatencySummary OurUnary, LatencySummary? PythonUnary, string PythonStatus, double StreamMessagesPerSecond, int StreamMessages,
-    LatencySummary LeaseFloor, LatencySummary? SupervisorAcquire, string SupervisorStatus, List<ProcessResources> Resources);
+    LatencySummary LeaseFloor, LatencySummary? SupervisorAcquire, string SupervisorStatus, List<ProcessResources> Resources)
+{
+    /// <summary>Releasing the lease: disposing the Acquire call until the client's side of it is done.</summary>
+    public LatencySummary? SupervisorRelease { get; init; }
+}
 
 internal sealed record SwapResults(string Status)
 {

@@ -214,6 +214,11 @@ internal static class MarkdownReport
             Summary("lease shape: open server stream → first message (then cancel)", grpc.LeaseFloor),
             grpc.SupervisorAcquire is { } acquire ? Summary("Acquire on a running model → Ready (Supervisor)", acquire) : ["Acquire on a running model (Supervisor)", grpc.SupervisorStatus, "", "", "", ""],
         };
+        if (grpc.SupervisorRelease is { } release)
+        {
+            rows.Add(Summary("release of that lease (dispose the call)", release));
+        }
+
         Table(md, ["call", "samples", "p50", "p99", "min", "max"], rows);
         md.AppendLine(Inv($"Server stream: {grpc.StreamMessagesPerSecond:0} messages/s ({grpc.StreamMessages} messages of 32 bytes, each flushed).")).AppendLine();
         Table(md, ["process", "phase", "calls", "CPU µs/call", "alloc B/call", "work items/call"],

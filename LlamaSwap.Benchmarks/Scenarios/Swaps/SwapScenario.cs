@@ -22,7 +22,7 @@ internal sealed class SwapScenario(BenchmarkProfile profile, TextWriter log)
     private static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(60);
     private const double StarvationBoundSeconds = 2;
 
-    public async Task<(SwapResults Swaps, LatencySummary? Acquire)> RunAsync(StackLauncher launch, CancellationToken cancellationToken)
+    public async Task<(SwapResults Swaps, LatencySummary Acquire, LatencySummary Release)> RunAsync(StackLauncher launch, CancellationToken cancellationToken)
     {
         var startPort = SwapModels.FreePortRange(SwapModels.Churn.Count + 1);
         var gatePort = Dotnet.FreePort();
@@ -30,6 +30,7 @@ internal sealed class SwapScenario(BenchmarkProfile profile, TextWriter log)
         ReadinessResult readiness;
         LatencySummary swap;
         LatencySummary acquire;
+        LatencySummary release;
         var churn = new List<ChurnResult>();
         using var chat = new ChatClient();
 
@@ -74,14 +75,29 @@ internal sealed class SwapScenario(BenchmarkProfile profile, TextWriter log)
             {
             }
 
-            LoadOperation warm = async ct =>
+            // As the Proxy calls it (no deadline); the time to Ready and the release are timed apart.
+            var readyTicks = new List<long>();
+            var releaseTicks = new List<long>();
+            var measuring = false;
+            LoadOperation leaseOnce = async ct =>
             {
-                await using var lease = await AcquireAsync(supervisor, SwapModels.A, ct);
+                var begin = Stopwatch.GetTimestamp();
+                var lease = await supervisor.AcquireAsync(new AcquireRequest { ModelId = SwapModels.A, RequestId = "benchmark" }, null, new CallOptions(CancellationToken: ct));
+                var ready = Stopwatch.GetTimestamp();
+                await lease.DisposeAsync();
+                if (measuring)
+                {
+                    readyTicks.Add(ready - begin);
+                    releaseTicks.Add(Stopwatch.GetTimestamp() - ready);
+                }
+
                 return lease.Ready.Port > 0;
             };
-            await ClosedLoopLoad.RunForAsync(1, profile.Warmup, warm, cancellationToken);
-            var acquireRun = await ClosedLoopLoad.RunCountAsync(1, profile.LeaseCalls, warm, cancellationToken);
-            acquire = LatencySummary.FromTicks(acquireRun.Samples);
+            await ClosedLoopLoad.RunForAsync(1, profile.Warmup, leaseOnce, cancellationToken);
+            measuring = true;
+            await ClosedLoopLoad.RunCountAsync(1, profile.LeaseCalls, leaseOnce, cancellationToken);
+            acquire = LatencySummary.FromTicks(readyTicks);
+            release = LatencySummary.FromTicks(releaseTicks);
 
             log.WriteLine("swaps: swap between two models");
             var swaps = new List<long>();
@@ -115,7 +131,7 @@ internal sealed class SwapScenario(BenchmarkProfile profile, TextWriter log)
             churn.Add(await ChurnAsync(stack.Supervisor, chat, "without starvation bound", 0, cancellationToken));
         }
 
-        return (new SwapResults("measured") { ColdStart = cold, Readiness = readiness, Swap = swap, Churn = churn }, acquire);
+        return (new SwapResults("measured") { ColdStart = cold, Readiness = readiness, Swap = swap, Churn = churn }, acquire, release);
     }
 
     /// <summary>
