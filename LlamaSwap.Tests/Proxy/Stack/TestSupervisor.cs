@@ -68,11 +68,12 @@ internal sealed class TestSupervisor : SupervisorServiceBase, IAsyncDisposable
             return _leases.GetValueOrDefault(modelId);
     }
 
-    public static async Task<TestSupervisor> StartAsync(LlamaSwapConfig config)
+    /// <param name="port">A fixed port (to restart a Supervisor where the Proxy expects it); 0 picks one.</param>
+    public static async Task<TestSupervisor> StartAsync(LlamaSwapConfig config, int port = 0)
     {
         var supervisor = new TestSupervisor(config);
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.ConfigureKestrel(options => options.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
+        builder.WebHost.ConfigureKestrel(options => options.Listen(IPAddress.Loopback, port, listen => listen.Protocols = HttpProtocols.Http2));
         builder.Logging.ClearProviders();
         builder.Services.AddGrpcServer();
         var app = builder.Build();
