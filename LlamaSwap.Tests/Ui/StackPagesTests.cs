@@ -66,4 +66,48 @@ public sealed class StackPagesTests
                 await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
             });
     }
+
+    [Fact]
+    public async Task ActivityPageCancelsARunningRequest()
+    {
+        await using var stack = await UiStack.StartAsync([UiStack.Model("slow", ["--tokens-per-second", "4", "--max-tokens", "400"])]);
+        using var client = stack.CreateClient();
+        Task<string>? reading = null;
+
+        await BrowserScenario.RunAsync("inflight", stack.Address, onStep: async step =>
+        {
+            if (step == "request")
+            {
+                var response = await client.PostJsonForStreamAsync("/v1/chat/completions",
+                    """{"model":"slow","stream":true,"messages":[{"role":"user","content":"take your time"}]}""", TestContext.Current.CancellationToken);
+                Assert.True(response.IsSuccessStatusCode, stack.ToString());
+                reading = ReadUntilEndAsync(response);
+            }
+            else
+            {
+                // 400 tokens at 4 a second would take 100 s: ending now means the cancel ended it.
+                var body = await reading!.WaitAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
+                Assert.DoesNotContain("[DONE]", body, StringComparison.Ordinal);
+            }
+        });
+    }
+
+    private static async Task<string> ReadUntilEndAsync(HttpResponseMessage response)
+    {
+        using (response)
+        {
+            var received = new System.Text.StringBuilder();
+            try
+            {
+                using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken));
+                while (await reader.ReadLineAsync(TestContext.Current.CancellationToken) is { } line)
+                    received.AppendLine(line);
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException)
+            {
+                // an aborted response ends the read with an error: that is the cancellation
+            }
+            return received.ToString();
+        }
+    }
 }

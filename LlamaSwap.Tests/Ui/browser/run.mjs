@@ -173,6 +173,20 @@ const scenarios = {
     await both(page, 'activity-detail');
   },
 
+  /** A running request shows in the in-flight table; its cancel button ends it. */
+  async inflight() {
+    const page = await newPage();
+    await page.goto(`${base}/ui/activity`);
+    await live(page);
+    await handshake('request');
+    const entry = page.locator('[data-testid=inflight-row]').first();
+    await entry.waitFor();
+    await both(page, 'inflight');
+    await entry.locator('[data-testid=cancel-inflight]').click();
+    await page.locator('[data-testid=inflight-row]').waitFor({ state: 'detached' });
+    await handshake('cancelled');
+  },
+
   /** Every page in light and dark, for the eye (the other scenarios check behaviour). */
   async tour() {
     const page = await newPage();
