@@ -120,7 +120,9 @@ internal sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
         log.WriteLine("proxy: starting the simulators");
         await using var fast = await SimulatorServer.StartAsync(FastModel, 0, FastTokens, probe, cancellationToken);
         await using var paced = await SimulatorServer.StartAsync(PacedModel, PacedTokensPerSecond, PacedTokens, probe, cancellationToken);
-        MeteredProcess[] simulators = [new("simulator", fast.Pid), new("simulator (paced)", paced.Pid)];
+        // The load generator is charged too, to show it is the same for every target and not what limits them.
+        StartupHook.Start(probe.Directory);
+        MeteredProcess[] simulators = [new("simulator", fast.Pid), new("simulator (paced)", paced.Pid), new("load generator", Environment.ProcessId)];
 
         var targets = new List<ProxyTarget> { ProxyTarget.Reachable(TargetEvaluator.Direct, fast.BaseUrl, paced.BaseUrl, simulators) };
         await using var nginx = nginxProblem is null ? await NginxServer.StartAsync([fast.Port, paced.Port], cancellationToken) : null;

@@ -23,10 +23,14 @@ public static class StartupHook
 {
     public const string ProbeDirectoryVariable = "LLAMASWAP_BENCH_PROBE_DIR";
 
-    public static void Initialize()
+    private static int _initialized;
+
+    public static void Initialize() => Start(Environment.GetEnvironmentVariable(ProbeDirectoryVariable));
+
+    /// <summary>Serves this process's counters in <paramref name="directory"/> (once per process).</summary>
+    public static void Start(string? directory)
     {
-        var directory = Environment.GetEnvironmentVariable(ProbeDirectoryVariable);
-        if (string.IsNullOrEmpty(directory) || !Directory.Exists(directory))
+        if (string.IsNullOrEmpty(directory) || !Directory.Exists(directory) || Interlocked.Exchange(ref _initialized, 1) == 1)
         {
             return;
         }

@@ -142,7 +142,8 @@ internal static class MarkdownReport
     }
 
     /// <summary>The processes a target adds to the path (not the simulators every target shares).</summary>
-    private static List<ProcessResources> ProxyOnly(ProxyTargetResult target) => [.. target.Resources.Where(r => !r.Role.StartsWith("simulator", StringComparison.Ordinal))];
+    private static List<ProcessResources> ProxyOnly(ProxyTargetResult target) =>
+        [.. target.Resources.Where(r => !r.Role.StartsWith("simulator", StringComparison.Ordinal) && r.Role != "load generator")];
 
     private static double PeakByProcess(List<ProcessResources> resources) =>
         resources.GroupBy(r => r.Role).Sum(g => g.Max(r => r.PeakRssMegabytes));

@@ -15,9 +15,15 @@ internal sealed class ChatClient : IDisposable
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
     private readonly HttpClient _client;
+    private readonly bool _closeConnections;
 
-    public ChatClient()
+    /// <param name="closeConnections">
+    /// One connection per request: for upstreams that come and go on the same port (swaps), where a
+    /// pooled connection to the previous process would fail the next request.
+    /// </param>
+    public ChatClient(bool closeConnections = false)
     {
+        _closeConnections = closeConnections;
         _client = new HttpClient(new SocketsHttpHandler
         {
             MaxConnectionsPerServer = int.MaxValue,
@@ -132,10 +138,11 @@ internal sealed class ChatClient : IDisposable
         }
     }
 
-    private static HttpRequestMessage Request(Uri url, byte[] body) => new(HttpMethod.Post, url)
+    private HttpRequestMessage Request(Uri url, byte[] body) => new(HttpMethod.Post, url)
     {
         Content = new ByteArrayContent(body) { Headers = { ContentType = Json } },
         Version = HttpVersion.Version11,
+        Headers = { ConnectionClose = _closeConnections ? true : null },
     };
 
     public void Dispose() => _client.Dispose();

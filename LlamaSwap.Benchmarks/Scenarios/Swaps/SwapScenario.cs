@@ -32,7 +32,7 @@ internal sealed class SwapScenario(BenchmarkProfile profile, TextWriter log)
         LatencySummary acquire;
         LatencySummary release;
         var churn = new List<ChurnResult>();
-        using var chat = new ChatClient();
+        using var chat = new ChatClient(closeConnections: true);
 
         await using (var stack = await launch(SwapModels.Yaml(startPort, gatePort, StarvationBoundSeconds), cancellationToken))
         {
