@@ -68,6 +68,17 @@ public sealed class StackPagesTests
     }
 
     [Fact]
+    public async Task BehindApiKeysTheBrowsersBasicPromptOpensEveryPageAndStream()
+    {
+        await using var stack = await UiStack.StartAsync([ChatModel("guarded")], top: "apiKeys: [\"sk-ui-test\"]\n");
+        using var anonymous = stack.CreateClient();
+        using var refused = await anonymous.GetAsync("/ui/", TestContext.Current.CancellationToken);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.StatusCode);
+
+        await BrowserScenario.RunAsync("basicauth", stack.Address, new Dictionary<string, string> { ["model"] = "guarded", ["basic-password"] = "sk-ui-test" });
+    }
+
+    [Fact]
     public async Task ActivityPageCancelsARunningRequest()
     {
         await using var stack = await UiStack.StartAsync([UiStack.Model("slow", ["--tokens-per-second", "4", "--max-tokens", "400"])]);
