@@ -15,10 +15,12 @@ internal sealed class AcquireProgressPump : IProgress<AcquireProgress>
 {
     private readonly Channel<AcquireEvent> _events = Channel.CreateUnbounded<AcquireEvent>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stop;
+    private readonly CancellationToken _callEnded;
     private readonly Task _writer;
 
     public AcquireProgressPump(IServerStreamWriter<AcquireEvent> stream, CancellationToken callEnded)
     {
+        _callEnded = callEnded;
         _stop = CancellationTokenSource.CreateLinkedTokenSource(callEnded);
         _writer = WriteAllAsync(stream, _stop.Token);
     }
@@ -71,6 +73,6 @@ internal sealed class AcquireProgressPump : IProgress<AcquireProgress>
         // Yield first: the constructor must return before the scheduler can report anything.
         await Task.Yield();
         await foreach (var acquireEvent in _events.Reader.ReadAllAsync(cancellationToken))
-            await stream.WriteAsync(acquireEvent, cancellationToken);
+            await stream.WriteAsync(acquireEvent, _callEnded, cancellationToken);
     }
 }

@@ -40,6 +40,8 @@ internal sealed partial class SupervisorGrpcService
             catch
             {
                 await progress.StopAsync();
+                if (context.Deadline is { } deadline && deadline <= time.GetUtcNow())
+                    outcome = StatusCode.DeadlineExceeded;
                 throw;
             }
 
@@ -55,7 +57,7 @@ internal sealed partial class SupervisorGrpcService
                     Port = StateMessages.PortOf(lease.UpstreamBaseUrl),
                     Host = identity.ToMessage(),
                 };
-                await responseStream.WriteAsync(new AcquireEvent { Ready = ready }, context.CancellationToken);
+                await responseStream.WriteAsync(new AcquireEvent { Ready = ready }, context);
                 activity?.AddEvent(new ActivityEvent("ready"));
                 Log.LeaseGranted(logger, lease.ModelId, ready.Pid, request.RequestId);
                 outcome = StatusCode.OK;

@@ -27,7 +27,7 @@ internal sealed partial class SupervisorGrpcService
                 Source = source,
                 DroppedBytes = chunk.Kind == LogChunkKind.Dropped ? (ulong)chunk.DroppedBytes : 0,
             };
-            await responseStream.WriteAsync(message, context.CancellationToken);
+            await responseStream.WriteAsync(message, context);
         }
     }
 

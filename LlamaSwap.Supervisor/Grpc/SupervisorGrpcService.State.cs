@@ -30,7 +30,7 @@ internal sealed partial class SupervisorGrpcService
             var nextReload = configuration.WaitForChangeAsync(generation, cancellationToken);
             while (true)
             {
-                await responseStream.WriteAsync(BuildState(latest, generation), cancellationToken);
+                await responseStream.WriteAsync(BuildState(latest, generation), context.CancellationToken, cancellationToken);
                 var changed = await Task.WhenAny(nextSnapshot, nextReload);
                 cancellationToken.ThrowIfCancellationRequested();
                 if (changed == nextSnapshot)

@@ -32,9 +32,9 @@ public sealed class StormTests
         var watcher = WatchSnapshotsAsync(host, rule, snapshotViolations, stopWatching.Token);
 
         var plan = Enumerable.Range(0, 36).Select(i => Request.Random(random, i)).ToList();
-        var unloads = Enumerable.Range(0, 2).Select(_ => TimeSpan.FromMilliseconds(random.Next(300, 2500))).ToList();
+        var unloads = Enumerable.Range(0, 2).Select(_ => (At: TimeSpan.FromMilliseconds(random.Next(300, 2500)), Model: ((char)('a' + random.Next(4))).ToString())).ToList();
         var requests = plan.Select(r => RunAsync(host, r)).ToList();
-        var unloading = unloads.Select(at => UnloadAtAsync(host, at)).ToList();
+        var unloading = unloads.Select(u => UnloadAtAsync(host, u.At, u.Model)).ToList();
 
         var outcomes = await Task.WhenAll(requests).WaitAsync(StormBudget, TestToken);
         await Task.WhenAll(unloading).WaitAsync(StormBudget, TestToken);
@@ -43,7 +43,9 @@ public sealed class StormTests
         await stopWatching.CancelAsync();
         await watcher;
 
-        var summary = string.Join(", ", outcomes.GroupBy(o => o).Select(g => $"{g.Key}: {g.Count()}"));
+        var summary = string.Join(", ", outcomes.GroupBy(o => o).Select(g => $"{g.Key}: {g.Count()}"))
+            + $"; {host.Monitor.Spawned.Count} starts, at most {host.Monitor.MaxAlive} alive, {host.Monitor.Samples} samples, {clock.Elapsed.TotalSeconds:0.0} s";
+        TestContext.Current.TestOutputHelper?.WriteLine(summary);
         Assert.True(clock.Elapsed < StormBudget, $"the storm took {clock.Elapsed} ({summary})");
         Assert.All(outcomes, o => Assert.Contains(o, new[] { "granted", "cancelled", StatusCode.Aborted.ToString() }));
         Assert.Contains("granted", outcomes);
@@ -117,10 +119,10 @@ public sealed class StormTests
         }
     }
 
-    private static async Task UnloadAtAsync(SupervisorTestHost host, TimeSpan at)
+    private static async Task UnloadAtAsync(SupervisorTestHost host, TimeSpan at, string model)
     {
         await Task.Delay(at, TestToken);
-        await host.Client.UnloadAsync(new UnloadRequest(), new CallOptions(Deadline: DateTimeOffset.UtcNow + Bound, CancellationToken: TestToken));
+        await host.Client.UnloadAsync(new UnloadRequest { ModelIds = { model } }, new CallOptions(Deadline: DateTimeOffset.UtcNow + Bound, CancellationToken: TestToken));
     }
 
     /// <summary>Checks the rule against the models the scheduler reports as occupying a slot (anything not stopped).</summary>
