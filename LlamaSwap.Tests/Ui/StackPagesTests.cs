@@ -27,7 +27,7 @@ public sealed class StackPagesTests
         await using var stack = await UiStack.StartAsync([ChatModel("loadable", "    ttl: 300\n")]);
         using var client = stack.CreateClient();
 
-        await BrowserScenario.RunAsync("models", stack.Address, new Dictionary<string, string> { ["model"] = "loadable" });
+        await BrowserScenario.RunAsync("models", stack.Address, new Dictionary<string, string> { ["model"] = "loadable", ["ttl"] = "5:00" });
 
         var running = await client.GetStringAsync("/running", TestContext.Current.CancellationToken);
         Assert.Equal("""{"running":[]}""", running.Replace(" ", "", StringComparison.Ordinal));
@@ -65,6 +65,17 @@ public sealed class StackPagesTests
                 Assert.True(response.IsSuccessStatusCode, stack.ToString());
                 await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
             });
+    }
+
+    [Fact]
+    public async Task BehindApiKeysTheBrowsersBasicPromptOpensEveryPageAndStream()
+    {
+        await using var stack = await UiStack.StartAsync([ChatModel("guarded")], top: "apiKeys: [\"sk-ui-test\"]\n");
+        using var anonymous = stack.CreateClient();
+        using var refused = await anonymous.GetAsync("/ui/", TestContext.Current.CancellationToken);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.StatusCode);
+
+        await BrowserScenario.RunAsync("basicauth", stack.Address, new Dictionary<string, string> { ["model"] = "guarded", ["basic-password"] = "sk-ui-test" });
     }
 
     [Fact]

@@ -29,6 +29,8 @@ const context = await chromium.launchPersistentContext(profile, {
   executablePath: '/usr/bin/chromium',
   headless: true,
   viewport: { width: 1360, height: 860 },
+  // What a person types into the browser's own prompt when the Proxy answers 401 with a Basic challenge.
+  ...(options['basic-password'] ? { httpCredentials: { username: 'ui', password: options['basic-password'] } } : {}),
   args: [
     '--headless',
     '--no-sandbox',
@@ -93,6 +95,7 @@ const scenarios = {
     await entry.locator('[data-testid=load]').click();
     await page.locator(`[data-testid=model-row][data-model="${model}"][data-state=ready]`).waitFor();
     if (options.expect === 'ttl') await entry.locator('[data-testid=ttl-remaining]').waitFor();
+    if (options.ttl) await entry.getByText(`TTL ${options.ttl}`).waitFor();
     await both(page, 'models-loaded');
     await entry.locator('[data-testid=unload]').click();
     await page.locator(`[data-testid=model-row][data-model="${model}"][data-state=stopped]`).waitFor();
@@ -185,6 +188,18 @@ const scenarios = {
     await entry.locator('[data-testid=cancel-inflight]').click();
     await page.locator('[data-testid=inflight-row]').waitFor({ state: 'detached' });
     await handshake('cancelled');
+  },
+
+  /** Behind API keys with the browser's Basic prompt answered: pages and streams work without the in-app key. */
+  async basicauth() {
+    const page = await newPage();
+    await page.goto(`${base}/ui/`);
+    await live(page);
+    await row(page, options.model).waitFor();
+    await page.goto(`${base}/ui/logs`);
+    await live(page);
+    await page.locator('[data-testid=proxy-log] .line').first().waitFor();
+    if (await page.locator('[data-testid=key-prompt]').count()) throw new Error('the in-app key prompt appeared although the browser had the key');
   },
 
   /** Every page in light and dark, for the eye (the other scenarios check behaviour). */
