@@ -1,5 +1,6 @@
 using LlamaSwap.AppHost.Cli;
 using LlamaSwap.AppHost.Hosting;
+using LlamaSwap.AppHost.Supervision;
 using LlamaSwap.Configuration;
 
 namespace LlamaSwap.AppHost;
@@ -12,20 +13,29 @@ internal static class LlamaSwapResources
     public const string GrpcEndpoint = "grpc";
     public const string HttpEndpoint = "http";
 
-    public static DistributedApplicationBuilder AddLlamaSwap(this DistributedApplicationBuilder builder, AppHostCommandLine options, string proxyHost, int proxyPort)
+    /// <summary>The Proxy drains in-flight requests for at most this long before it is killed.</summary>
+    public static readonly TimeSpan ProxyShutdownTimeout = TimeSpan.FromSeconds(10);
+    /// <summary>The Supervisor stops every upstream (each within its unloadTimeout) within this bound.</summary>
+    public static readonly TimeSpan SupervisorShutdownTimeout = TimeSpan.FromSeconds(20);
+
+    public static DistributedApplicationBuilder AddLlamaSwap(
+        this DistributedApplicationBuilder builder, AppHostCommandLine options, LlamaSwapConfig config, string proxyHost, int proxyPort)
     {
         var supervisor = builder.AddProject(Supervisor, "LlamaSwap.Supervisor")
             .WithHttpEndpoint(HttpEndpoint)
             .WithHttp2Endpoint(GrpcEndpoint)
             .WithConfiguration(options)
-            .WithHttpHealthCheck("/health", HttpEndpoint);
+            .WithHttpHealthCheck("/health", HttpEndpoint)
+            .WithShutdownTimeout(SupervisorShutdownTimeout)
+            .WithChildResources(new SupervisorModelResources(config, GrpcEndpoint, TimeProvider.System));
 
         builder.AddProject(Proxy, "LlamaSwap.Proxy")
             .WithHttpEndpoint(HttpEndpoint, proxyHost, proxyPort)
             .WithConfiguration(options)
             .WithReference(supervisor)
             .WaitFor(supervisor)
-            .WithHttpHealthCheck("/health", HttpEndpoint);
+            .WithHttpHealthCheck("/health", HttpEndpoint)
+            .WithShutdownTimeout(ProxyShutdownTimeout);
         return builder;
     }
 

@@ -1,10 +1,19 @@
 using LlamaSwap.Proxy.Hosting;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults("LlamaSwap.Proxy");
-builder.AddProxy();
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
+    builder.AddServiceDefaults("LlamaSwap.Proxy");
+    builder.AddProxy();
 
-var app = builder.Build();
-app.MapDefaultEndpoints();
-app.MapProxy();
-app.Run();
+    var app = builder.Build();
+    app.MapDefaultEndpoints();
+    app.MapProxy();
+    app.Run();
+    return 0;
+}
+catch (ProxyStartupException e)
+{
+    Console.Error.WriteLine($"LlamaSwap.Proxy: {e.Message}");
+    return 1;
+}

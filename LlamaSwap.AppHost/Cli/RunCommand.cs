@@ -1,12 +1,20 @@
 using System.Runtime.InteropServices;
+using LlamaSwap.AppHost.Dashboard;
 using LlamaSwap.AppHost.Hosting;
 using LlamaSwap.Configuration;
 
 namespace LlamaSwap.AppHost.Cli;
 
-/// <summary>The default command: validate the configuration, start the stack, run until Ctrl+C or SIGTERM.</summary>
+/// <summary>
+/// The default command: validate the configuration, start the dashboard and the stack, run until
+/// Ctrl+C or SIGTERM. The lines <c>Dashboard: URL</c> and <c>Proxy: URL</c> are printed alone so
+/// scripts (and the tests) can read the actual addresses when a port was 0.
+/// </summary>
 internal static class RunCommand
 {
+    public const string DashboardLinePrefix = "Dashboard: ";
+    public const string ProxyLinePrefix = "Proxy: ";
+
     public static async Task<int> RunAsync(AppHostCommandLine options, TextWriter output, TextWriter error)
     {
         if (!ListenAddress.TryParse(options.Listen, out var host, out var port))
@@ -14,23 +22,42 @@ internal static class RunCommand
             error.WriteLine($"error: --listen '{options.Listen}' is not an address like localhost:8080");
             return 2;
         }
+        if (!ListenAddress.TryParse(options.Dashboard, out var dashboardHost, out var dashboardPort))
+        {
+            error.WriteLine($"error: --dashboard '{options.Dashboard}' is not an address like localhost:18888");
+            return 2;
+        }
+        DashboardOptions dashboardOptions;
+        try
+        {
+            dashboardOptions = DashboardOptions.Create(dashboardHost, dashboardPort, Environment.GetEnvironmentVariable);
+        }
+        catch (ArgumentException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+
         var source = new ConfigSource(options.ConfigFile, options.ConfigDirectory);
         var validation = ConfigLoader.Load(source);
         if (!validation.Succeeded)
             return ValidateCommand.Run(source, output, error);
         if (!ListenAddress.IsLoopback(host))
             output.WriteLine($"note: the Proxy listens on {options.Listen}, beyond this machine; use --listen localhost:{port} to keep it local");
+        if (!ListenAddress.IsLoopback(dashboardHost))
+            output.WriteLine($"note: the dashboard listens on {options.Dashboard}, beyond this machine; use --dashboard localhost:{dashboardPort} to keep it local");
 
         using var shutdown = new CancellationTokenSource();
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
 
-        await using var app = new DistributedApplicationBuilder().AddLlamaSwap(options, host, port).Build();
+        var builder = new DistributedApplicationBuilder().AddDashboard(dashboardOptions);
+        await using var app = builder.AddLlamaSwap(options, validation.Config, host, port).Build();
         try
         {
-            await app.StartAsync(shutdown.Token);
+            await app.StartAsync(shutdown.Token, onDashboardStarted: () => PrintDashboard(app, output));
         }
-        catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException)
+        catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException or IOException)
         {
             error.WriteLine($"error: the stack did not start: {ex.Message}");
             foreach (var line in app.Logs.GetHistory(LlamaSwapResources.Supervisor).TakeLast(20))
@@ -41,8 +68,11 @@ internal static class RunCommand
             return 1;
         }
 
-        output.WriteLine($"LlamaSwap is running: {validation.Config.Models.Count} model(s) from {ValidateCommand.DescribeSource(source)}");
-        output.WriteLine($"  Proxy (OpenAI/Anthropic API): {app.GetEndpoint(LlamaSwapResources.Proxy, LlamaSwapResources.HttpEndpoint)}");
+        var proxyUrl = app.GetEndpoint(LlamaSwapResources.Proxy, LlamaSwapResources.HttpEndpoint).ToString().TrimEnd('/');
+        if (app.Dashboard is { } dashboard)
+            dashboard.ProxyUrl = proxyUrl;
+        output.WriteLine(ProxyLinePrefix + proxyUrl);
+        output.WriteLine($"  OpenAI/Anthropic-compatible API for {validation.Config.Models.Count} model(s) from {ValidateCommand.DescribeSource(source)}");
         output.WriteLine("Press Ctrl+C to stop.");
         try
         {
@@ -61,5 +91,16 @@ internal static class RunCommand
             context.Cancel = true;
             shutdown.Cancel();
         }
+    }
+
+    private static void PrintDashboard(DistributedApplication app, TextWriter output)
+    {
+        if (app.Dashboard is not { } dashboard)
+            return;
+        output.WriteLine(DashboardLinePrefix + dashboard.LoginUrl);
+        output.WriteLine(app.OtlpTarget is { IsUserProvided: true } target
+            ? $"  services send telemetry to {target.Endpoint} (OTEL_EXPORTER_OTLP_ENDPOINT); the dashboard shows resources and console logs"
+            : $"  the link logs your browser in; services send telemetry (OTLP/HTTP) to {dashboard.OtlpEndpoint.ToString().TrimEnd('/')}");
+        output.WriteLine("Starting the Supervisor, then the Proxy...");
     }
 }

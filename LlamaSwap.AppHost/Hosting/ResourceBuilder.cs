@@ -7,7 +7,7 @@ public sealed class ResourceBuilder(ProjectResource resource)
 {
     public ProjectResource Resource { get; } = resource;
 
-    /// <summary>An HTTP/1.1 (and HTTP/2) endpoint; <paramref name="port"/> null = allocated at start.</summary>
+    /// <summary>An HTTP/1.1 endpoint; <paramref name="port"/> null or 0 = allocated at start.</summary>
     public ResourceBuilder WithHttpEndpoint(string name, string host = "127.0.0.1", int? port = null)
     {
         Resource.Endpoints.Add(new EndpointAnnotation(name, host, port, http2Only: false));
@@ -30,14 +30,32 @@ public sealed class ResourceBuilder(ProjectResource resource)
         return this;
     }
 
+    public ResourceBuilder WithArgs(params string[] args) => WithArgs(list =>
+    {
+        foreach (var arg in args)
+            list.Add(arg);
+    });
+
+    /// <summary>Arguments computed at launch, when the endpoints have their ports.</summary>
+    public ResourceBuilder WithArgs(Action<IList<string>> callback)
+    {
+        Resource.ArgumentCallbacks.Add(callback);
+        return this;
+    }
+
     /// <summary>
-    /// Gives this resource the URL of <paramref name="source"/>'s endpoints through Aspire's
-    /// service-discovery variables (<c>services__{name}__{endpoint}__0</c>).
+    /// Gives this resource the URLs of <paramref name="source"/>'s endpoints through Aspire's
+    /// service-discovery variables: <c>services__{name}__{endpoint}__0</c> (read as
+    /// <c>services:supervisor:grpc:0</c>) and <c>{NAME}_{ENDPOINT}</c>.
     /// </summary>
     public ResourceBuilder WithReference(ResourceBuilder source) => WithEnvironment(env =>
     {
         foreach (var endpoint in source.Resource.Endpoints)
-            env[$"services__{source.Resource.Name}__{endpoint.Name}__0"] = endpoint.Url.ToString().TrimEnd('/');
+        {
+            var url = endpoint.Url.ToString().TrimEnd('/');
+            env[$"services__{source.Resource.Name}__{endpoint.Name}__0"] = url;
+            env[$"{EnvironmentName(source.Resource.Name)}_{EnvironmentName(endpoint.Name)}"] = url;
+        }
     });
 
     /// <summary>Starts this resource only once <paramref name="dependency"/> is running and healthy.</summary>
@@ -54,9 +72,19 @@ public sealed class ResourceBuilder(ProjectResource resource)
         return this;
     }
 
+    /// <summary>How long a graceful stop (SIGTERM) may take before the process tree is killed.</summary>
     public ResourceBuilder WithShutdownTimeout(TimeSpan timeout)
     {
         Resource.ShutdownTimeout = timeout;
         return this;
     }
+
+    /// <summary>Resources this one starts and reports on (shown beneath it, with their own commands).</summary>
+    public ResourceBuilder WithChildResources(IChildResourceSource source)
+    {
+        Resource.ChildResources = source;
+        return this;
+    }
+
+    private static string EnvironmentName(string name) => name.ToUpperInvariant().Replace('-', '_');
 }

@@ -1,12 +1,15 @@
+using LlamaSwap.Proxy.Ui;
+
 namespace LlamaSwap.Proxy.Hosting;
 
-/// <summary>The Proxy's composition root: the request path and the management API.</summary>
+/// <summary>The Proxy's composition root: the request path, the management API and the web UI.</summary>
 public static class ProxyHostingExtensions
 {
     public static WebApplicationBuilder AddProxy(this WebApplicationBuilder builder)
     {
         builder.AddProxyRequestPath();
         builder.AddProxyManagement();
+        builder.AddProxyUi();
         return builder;
     }
 
@@ -14,6 +17,7 @@ public static class ProxyHostingExtensions
     {
         app.MapProxyRequestPath();
         app.MapProxyManagement();
+        app.MapProxyUi();
         return app;
     }
 }

@@ -40,6 +40,8 @@ internal sealed partial class SupervisorGrpcService
             catch
             {
                 await progress.StopAsync();
+                if (context.Deadline is { } deadline && deadline <= time.GetUtcNow())
+                    outcome = StatusCode.DeadlineExceeded;
                 throw;
             }
 

@@ -27,7 +27,7 @@ internal sealed class SupervisorEndpoints
     /// <summary>The bound gRPC (h2c) address (null before the server started).</summary>
     public Uri? GrpcAddress => AddressOf(_grpc);
 
-    public static SupervisorEndpoints Configure(IConfigurationBuilder configurationBuilder, IConfiguration configuration, IWebHostBuilder webHost)
+    public static SupervisorEndpoints Configure(ConfigurationManager configuration, IWebHostBuilder webHost)
     {
         var defaults = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         foreach (var (endpoint, url) in new[] { (SupervisorSettings.HttpEndpoint, SupervisorSettings.DefaultHttpUrl), (SupervisorSettings.GrpcEndpoint, SupervisorSettings.DefaultGrpcUrl) })
@@ -38,7 +38,7 @@ internal sealed class SupervisorEndpoints
         }
 
         if (defaults.Count > 0)
-            configurationBuilder.AddInMemoryCollection(defaults);
+            configuration.AddInMemoryCollection(defaults);
 
         var endpoints = new SupervisorEndpoints();
         webHost.ConfigureKestrel((context, kestrel) => kestrel

@@ -47,7 +47,7 @@ internal static class SupervisorHostingExtensions
 
         var services = builder.Services;
         services.AddSingleton(options);
-        services.AddSingleton(SupervisorEndpoints.Configure(builder.Configuration, builder.Configuration, builder.WebHost));
+        services.AddSingleton(SupervisorEndpoints.Configure(builder.Configuration, builder.WebHost));
         services.AddSingleton(SupervisorIdentity.From(builder.Configuration));
         var configuration = SupervisorConfiguration.Open(key => builder.Configuration[key], options.ConfigWatcher, TimeProvider.System);
         services.AddSingleton(configuration);

@@ -37,6 +37,7 @@ internal sealed partial class SupervisorLifecycle(
     {
         if (!configuration.Startup.Succeeded)
             throw new InvalidOperationException("the Supervisor cannot start without a valid configuration; check Startup before running the host");
+        // Taking them as dependencies is what creates them: from here on every measurement is counted.
         GC.KeepAlive(meters);
         GC.KeepAlive(stateMetrics);
         SetHealth(ServingStatus.Serving);

@@ -6,7 +6,8 @@ namespace LlamaSwap.Supervisor.Scheduling;
 /// <summary>The scheduler's spans and metrics on the Supervisor's ActivitySource and Meter.</summary>
 internal sealed class SchedulerTelemetry : IDisposable
 {
-    public const string SourceName = "LlamaSwap.Supervisor";
+    /// <summary>The Supervisor's one telemetry name; this class keeps its own instances so each scheduler's gauges end with it.</summary>
+    public const string SourceName = Telemetry.SupervisorTelemetry.Name;
 
     private readonly ActivitySource _source = new(SourceName);
     private readonly Meter _meter = new(SourceName);

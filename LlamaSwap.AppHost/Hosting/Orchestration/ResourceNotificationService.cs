@@ -13,6 +13,42 @@ public sealed class ResourceNotificationService
     private readonly Lock _gate = new();
     private ImmutableDictionary<string, ResourceSnapshot> _snapshots = ImmutableDictionary<string, ResourceSnapshot>.Empty;
     private ImmutableList<Channel<ResourceSnapshot>> _watchers = [];
+    private long _version;
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Grows with every published or removed snapshot.</summary>
+    public long Version
+    {
+        get
+        {
+            lock (_gate)
+                return _version;
+        }
+    }
+
+    /// <summary>Completes with the new version once it differs from <paramref name="seen"/>.</summary>
+    public async Task<long> WaitForChangeAsync(long seen, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task changed;
+            lock (_gate)
+            {
+                if (_version != seen)
+                    return _version;
+                changed = _changed.Task;
+            }
+            await changed.WaitAsync(cancellationToken);
+        }
+    }
+
+    private void SignalChange()
+    {
+        _version++;
+        var changed = _changed;
+        _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        changed.TrySetResult();
+    }
 
     public IReadOnlyCollection<ResourceSnapshot> Current => _snapshots.Values.OrderBy(s => s.Parent ?? s.Name).ThenBy(s => s.Parent is null ? 0 : 1).ThenBy(s => s.Name).ToList();
 
@@ -25,6 +61,7 @@ public sealed class ResourceNotificationService
         {
             _snapshots = _snapshots.SetItem(snapshot.Name, snapshot);
             watchers = _watchers;
+            SignalChange();
         }
         foreach (var watcher in watchers)
             watcher.Writer.TryWrite(snapshot);
@@ -33,7 +70,10 @@ public sealed class ResourceNotificationService
     public void Remove(string name)
     {
         lock (_gate)
+        {
             _snapshots = _snapshots.Remove(name);
+            SignalChange();
+        }
     }
 
     public ResourceSnapshot Update(string name, Func<ResourceSnapshot, ResourceSnapshot> change)

@@ -1,6 +1,6 @@
+using System.Collections.Immutable;
 using System.Diagnostics;
 using LlamaSwap.AppHost.Hosting.ApplicationModel;
-using LlamaSwap.ServiceDefaults;
 
 namespace LlamaSwap.AppHost.Hosting.Orchestration;
 
@@ -8,121 +8,227 @@ namespace LlamaSwap.AppHost.Hosting.Orchestration;
 /// Keeps one project resource running: launches it with its environment, waits until it is
 /// healthy, restarts it with backoff when it dies, and stops it (SIGTERM, then kill after the
 /// resource's shutdown timeout) when asked. One runner owns its process; nothing else signals it.
+/// The start, stop and restart commands change what the runner wants; its loop does the work.
 /// </summary>
 internal sealed class ResourceRunner(
     ProjectResource resource,
     IReadOnlyDictionary<string, string> sharedEnvironment,
+    Func<OtlpExporterTarget?> otlpTarget,
     ResourceNotificationService notifications,
     ResourceLogService logs,
     TimeProvider timeProvider)
 {
     private static readonly TimeSpan HealthPollInterval = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan StartupTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan InitialBackoff = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
     /// <summary>A run this long counts as stable: the next crash restarts without accumulated backoff.</summary>
     private static readonly TimeSpan StableRun = TimeSpan.FromSeconds(60);
 
     private const string SetSid = "/usr/bin/setsid";
 
-    private readonly CancellationTokenSource _stopping = new();
+    private readonly Lock _gate = new();
+    private readonly CancellationTokenSource _disposing = new();
     private readonly TaskCompletionSource _firstHealthy = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private Process? _process;
+    private bool _wanted = true;
+    /// <summary>Cancelled to end the current run (process or backoff wait) early: a stop or restart command.</summary>
+    private CancellationTokenSource _interrupt = new();
+    private TaskCompletionSource _runEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource _startRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _loop;
+    private int _launches;
 
     public ProjectResource Resource => resource;
 
     /// <summary>Completes when the resource first becomes healthy; faults if the runner stops before.</summary>
     public Task FirstHealthy => _firstHealthy.Task;
 
-    public void Start() => _loop = RunAsync(_stopping.Token);
+    public static ImmutableArray<string> Commands { get; } = [.. KnownResourceCommands.All];
 
-    /// <summary>Kills the current process so the loop restarts it (the dashboard's restart command).</summary>
-    public void Restart()
+    public void Start() => _loop = RunAsync(_disposing.Token);
+
+    public async Task<ResourceCommandResult> ExecuteCommandAsync(string command, CancellationToken cancellationToken)
     {
-        if (_process is { HasExited: false } process)
-            PosixSignals.TrySendTerminate(process.Id);
+        Task ended;
+        lock (_gate)
+        {
+            switch (command)
+            {
+                case KnownResourceCommands.Start when _wanted:
+                    return ResourceCommandResult.Failure($"'{resource.Name}' is already running (or restarting)");
+                case KnownResourceCommands.Start:
+                    _wanted = true;
+                    _startRequested.TrySetResult();
+                    return ResourceCommandResult.Success($"starting '{resource.Name}'");
+                case KnownResourceCommands.Stop when !_wanted:
+                    return ResourceCommandResult.Failure($"'{resource.Name}' is already stopped");
+                case KnownResourceCommands.Stop:
+                    _wanted = false;
+                    break;
+                case KnownResourceCommands.Restart:
+                    _wanted = true;
+                    _startRequested.TrySetResult();
+                    break;
+                default:
+                    return ResourceCommandResult.Failure($"'{resource.Name}' has no command '{command}'; use {string.Join(", ", KnownResourceCommands.All)}");
+            }
+            ended = _runEnded.Task;
+            _interrupt.Cancel();
+        }
+
+        // Returns once the old process is gone; a restart's new process then starts on its own.
+        await ended.WaitAsync(cancellationToken);
+        return ResourceCommandResult.Success(command == KnownResourceCommands.Stop ? $"stopped '{resource.Name}'" : $"restarting '{resource.Name}'");
     }
 
     public async Task StopAsync()
     {
-        await _stopping.CancelAsync();
+        await _disposing.CancelAsync();
         if (_loop is not null)
             await _loop;
     }
 
-    private async Task RunAsync(CancellationToken stopping)
+    private async Task RunAsync(CancellationToken disposing)
     {
-        var backoff = TimeSpan.FromSeconds(1);
-        for (var attempt = 0; !stopping.IsCancellationRequested; attempt++)
+        var backoff = InitialBackoff;
+        while (!disposing.IsCancellationRequested)
         {
-            var startedAt = timeProvider.GetUtcNow();
-            int exitCode;
-            try
+            CancellationTokenSource interrupt;
+            Task startRequested;
+            bool wanted;
+            lock (_gate)
             {
-                exitCode = await RunOnceAsync(attempt, stopping);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logs.Append(resource.Name, $"failed to start: {ex.Message}", isStdErr: true);
-                notifications.Update(resource.Name, s => s with { State = KnownResourceStates.FailedToStart, Healthy = false });
-                exitCode = -1;
-            }
-            catch (OperationCanceledException)
-            {
-                break;
+                wanted = _wanted;
+                interrupt = _interrupt;
+                startRequested = _startRequested.Task;
             }
 
-            if (stopping.IsCancellationRequested)
+            if (!wanted)
+            {
+                // Stopped by command: wait for start or restart.
+                try
+                {
+                    await startRequested.WaitAsync(disposing);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+                NextRun(resetStart: true);
+                backoff = InitialBackoff;
+                continue;
+            }
+
+            using var run = CancellationTokenSource.CreateLinkedTokenSource(disposing, interrupt.Token);
+            var startedAt = timeProvider.GetUtcNow();
+            var exitCode = await RunOnceAsync(run.Token);
+            if (disposing.IsCancellationRequested)
                 break;
+            if (interrupt.IsCancellationRequested)
+            {
+                // Stopped or restarted by command: no backoff.
+                NextRun(resetStart: false);
+                backoff = InitialBackoff;
+                continue;
+            }
+
             if (timeProvider.GetUtcNow() - startedAt >= StableRun)
-                backoff = TimeSpan.FromSeconds(1);
+                backoff = InitialBackoff;
             logs.Append(resource.Name, $"exited with code {exitCode}; restarting in {backoff.TotalSeconds:0}s", isStdErr: true);
             try
             {
-                await Task.Delay(backoff, timeProvider, stopping);
+                await Task.Delay(backoff, timeProvider, run.Token);
             }
             catch (OperationCanceledException)
             {
-                break;
+                // A command or the shutdown interrupted the wait; the loop sorts out which.
             }
+            if (interrupt.IsCancellationRequested)
+                NextRun(resetStart: false);
             backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
         }
 
         _firstHealthy.TrySetException(new InvalidOperationException($"resource '{resource.Name}' stopped before it became healthy"));
-        notifications.Update(resource.Name, s => s with { State = KnownResourceStates.Exited, Healthy = false, StoppedAt = timeProvider.GetUtcNow() });
+        lock (_gate)
+            _runEnded.TrySetResult();
     }
 
-    /// <returns>The exit code of the process.</returns>
-    private async Task<int> RunOnceAsync(int attempt, CancellationToken stopping)
+    /// <summary>Completes the current run for command waiters and arms the next one.</summary>
+    private void NextRun(bool resetStart)
     {
-        using var process = Launch();
-        _process = process;
-        notifications.Update(resource.Name, s => s with
+        lock (_gate)
         {
-            State = KnownResourceStates.Starting, Healthy = false, Pid = process.Id, ExitCode = null,
-            Restarts = attempt, StartedAt = timeProvider.GetUtcNow(), StoppedAt = null,
-        });
+            _runEnded.TrySetResult();
+            _runEnded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (_interrupt.IsCancellationRequested)
+            {
+                _interrupt.Dispose();
+                _interrupt = new CancellationTokenSource();
+            }
+            if (resetStart || _startRequested.Task.IsCompleted)
+                _startRequested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+    }
 
-        using var stopRegistration = stopping.Register(() => _ = StopProcessAsync(process));
-        var exited = process.WaitForExitAsync(CancellationToken.None);
-        var healthy = WaitUntilHealthyAsync(exited, stopping);
-        if (await healthy)
+    /// <returns>The exit code of the process, or -1 when it could not be started.</returns>
+    private async Task<int> RunOnceAsync(CancellationToken stop)
+    {
+        Process process;
+        Dictionary<string, string> environment;
+        IReadOnlyList<string> arguments;
+        try
         {
-            notifications.Update(resource.Name, s => s with { State = KnownResourceStates.Running, Healthy = true });
-            _firstHealthy.TrySetResult();
+            environment = ProjectEnvironment.Build(resource, sharedEnvironment, otlpTarget());
+            arguments = BuildArguments();
+            process = Launch(environment, arguments);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or System.ComponentModel.Win32Exception or InvalidOperationException)
+        {
+            logs.Append(resource.Name, $"failed to start: {ex.Message}", isStdErr: true);
+            notifications.Update(resource.Name, s => s with { State = KnownResourceStates.FailedToStart, Healthy = false, Pid = null });
+            return -1;
         }
 
-        await exited;
-        // Let the output readers finish so the last lines (often the reason for an exit) are kept.
-        await process.WaitForExitAsync(CancellationToken.None);
-        notifications.Update(resource.Name, s => s with
+        using (process)
         {
-            State = KnownResourceStates.Exited, Healthy = false, ExitCode = process.ExitCode, StoppedAt = timeProvider.GetUtcNow(),
-        });
-        return process.ExitCode;
+            var launches = Interlocked.Increment(ref _launches);
+            notifications.Update(resource.Name, s => s with
+            {
+                State = KnownResourceStates.Starting, Healthy = false, Pid = process.Id, ExitCode = null,
+                Restarts = launches - 1, StartedAt = timeProvider.GetUtcNow(), StoppedAt = null,
+                Command = $"dotnet {resource.AssemblyName}.dll {string.Join(' ', arguments)}".TrimEnd(),
+                Environment = environment.ToImmutableSortedDictionary(StringComparer.Ordinal),
+                Commands = Commands,
+            });
+
+            using var stopRegistration = stop.Register(() => _ = StopProcessAsync(process));
+            var exited = process.WaitForExitAsync(CancellationToken.None);
+            if (await WaitUntilHealthyAsync(exited, stop))
+            {
+                notifications.Update(resource.Name, s => s with { State = KnownResourceStates.Running, Healthy = true });
+                _firstHealthy.TrySetResult();
+            }
+
+            await exited;
+            // Let the output readers finish so the last lines (often the reason for an exit) are kept.
+            await process.WaitForExitAsync(CancellationToken.None);
+            notifications.Update(resource.Name, s => s with
+            {
+                State = KnownResourceStates.Exited, Healthy = false, ExitCode = process.ExitCode, StoppedAt = timeProvider.GetUtcNow(),
+            });
+            return process.ExitCode;
+        }
     }
 
-    private Process Launch()
+    private List<string> BuildArguments()
+    {
+        var arguments = new List<string>(ProjectEnvironment.EndpointArguments(resource));
+        foreach (var callback in resource.ArgumentCallbacks)
+            callback(arguments);
+        return arguments;
+    }
+
+    private Process Launch(Dictionary<string, string> environment, IReadOnlyList<string> arguments)
     {
         var assembly = Path.Combine(AppContext.BaseDirectory, resource.AssemblyName + ".dll");
         if (!File.Exists(assembly))
@@ -139,7 +245,9 @@ internal sealed class ResourceRunner(
         if (File.Exists(SetSid))
             start.ArgumentList.Add("dotnet");
         start.ArgumentList.Add(assembly);
-        foreach (var (name, value) in BuildEnvironment())
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
+        foreach (var (name, value) in environment)
             start.Environment[name] = value;
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
@@ -151,46 +259,34 @@ internal sealed class ResourceRunner(
         return process;
     }
 
-    internal Dictionary<string, string> BuildEnvironment()
-    {
-        var env = new Dictionary<string, string>(sharedEnvironment)
-        {
-            [KnownConfigNames.AppHostPid] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        };
-        foreach (var endpoint in resource.Endpoints)
-        {
-            // Kestrel reads these itself: no endpoint code in the services, as under Aspire.
-            env[$"Kestrel__Endpoints__{endpoint.Name}__Url"] = endpoint.Url.ToString().TrimEnd('/');
-            if (endpoint.Http2Only)
-                env[$"Kestrel__Endpoints__{endpoint.Name}__Protocols"] = "Http2";
-        }
-        foreach (var callback in resource.EnvironmentCallbacks)
-            callback(env);
-        return env;
-    }
-
-    private async Task<bool> WaitUntilHealthyAsync(Task exited, CancellationToken stopping)
+    private async Task<bool> WaitUntilHealthyAsync(Task exited, CancellationToken stop)
     {
         if (resource.HealthCheckPath is null || resource.HealthEndpointName is null)
-            return true;
+            return !exited.IsCompleted;
 
         var url = new Uri(resource.GetEndpoint(resource.HealthEndpointName).Url, resource.HealthCheckPath);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = timeProvider.GetUtcNow() + StartupTimeout;
-        while (!exited.IsCompleted && !stopping.IsCancellationRequested && timeProvider.GetUtcNow() < deadline)
+        while (!exited.IsCompleted && !stop.IsCancellationRequested && timeProvider.GetUtcNow() < deadline)
         {
             try
             {
-                using var response = await http.GetAsync(url, stopping);
+                using var response = await http.GetAsync(url, stop);
                 if (response.IsSuccessStatusCode)
                     return true;
             }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !stopping.IsCancellationRequested)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !stop.IsCancellationRequested)
             {
                 // Not listening yet.
             }
-            await Task.WhenAny(exited, Task.Delay(HealthPollInterval, timeProvider, stopping));
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
+            await Task.WhenAny(exited, Task.Delay(HealthPollInterval, timeProvider, CancellationToken.None));
         }
+        if (!exited.IsCompleted && !stop.IsCancellationRequested)
+            logs.Append(resource.Name, $"not healthy at {url} within {StartupTimeout.TotalSeconds:0}s", isStdErr: true);
         return false;
     }
 
@@ -208,6 +304,18 @@ internal sealed class ResourceRunner(
         catch (OperationCanceledException)
         {
             logs.Append(resource.Name, $"did not stop within {resource.ShutdownTimeout.TotalSeconds:0}s; killing it", isStdErr: true);
+            KillTree(process);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+    }
+
+    private static void KillTree(Process process)
+    {
+        try
+        {
             process.Kill(entireProcessTree: true);
         }
         catch (InvalidOperationException)

@@ -102,4 +102,17 @@ public sealed class AcquireTests
         Assert.Equal(host.Monitor.PidsOf("a").Single(), reply.Model.Pid);
         Assert.NotNull(reply.Model.TtlRemaining);
     }
+
+    [Fact]
+    public async Task ADeadlinePassingBeforeReadyIsDeadlineExceededAndTheRequestLeavesAtOnce()
+    {
+        await using var host = await StartAsync(new TestConfig().Model("a", ["--load-time", "10s"]));
+
+        var late = await Assert.ThrowsAsync<RpcException>(() => host.Client.AcquireAsync(
+            new AcquireRequest { ModelId = "a" }, null, new CallOptions(Deadline: DateTimeOffset.UtcNow.AddMilliseconds(500), CancellationToken: TestToken)));
+
+        Assert.Equal(StatusCode.DeadlineExceeded, late.StatusCode);
+        var state = await host.WaitForStateAsync(s => Model(s, "a").Queued == 0, "the late request to leave");
+        Assert.Equal(ModelState.Starting, Model(state, "a").State);
+    }
 }

@@ -1,0 +1,134 @@
+using LlamaSwap.Configuration;
+using LlamaSwap.Proxy.Hosting;
+using LlamaSwap.Proxy.Ui;
+using LlamaSwap.Tests.Infrastructure;
+using LlamaSwap.Tests.Supervisor.Component;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace LlamaSwap.Tests.Ui;
+
+/// <summary>
+/// The real stack behind the UI: the Supervisor as its own process (spawning real simulator processes),
+/// and the Proxy built by its composition methods on a loopback Kestrel port in this process, with the UI.
+/// </summary>
+internal sealed class UiStack : IAsyncDisposable
+{
+    private readonly string _directory;
+    private readonly SupervisorProcess _supervisor;
+    private readonly WebApplication _proxy;
+
+    private UiStack(string directory, SupervisorProcess supervisor, WebApplication proxy)
+    {
+        _directory = directory;
+        _supervisor = supervisor;
+        _proxy = proxy;
+        Address = new Uri(proxy.Urls.First());
+    }
+
+    public Uri Address { get; }
+
+    public ProcessOutput SupervisorOutput => _supervisor.Output;
+
+    public override string ToString() => _supervisor.ToString();
+
+    /// <summary>
+    /// A simulator model entry for <c>models:</c>; <paramref name="extra"/> is more YAML at model-key
+    /// indentation (4 spaces).
+    /// </summary>
+    public static string Model(string id, IEnumerable<string> simulatorArgs, string extra = "")
+    {
+        var cmd = SimulatorProcess.ShellCommand([.. simulatorArgs, "--model", id, "--port", "${PORT}"]);
+        return $"  {id}:\n    cmd: \"{cmd.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}\"\n{extra}";
+    }
+
+    /// <param name="models">Entries made with <see cref="Model"/>.</param>
+    /// <param name="top">More top-level YAML (apiKeys, captureBuffer …).</param>
+    public static async Task<UiStack> StartAsync(IEnumerable<string> models, string top = "")
+    {
+        var directory = Directory.CreateTempSubdirectory("llamaswap-ui-").FullName;
+        var configPath = Path.Combine(directory, "models.yaml");
+        var yaml = $"startPort: {FreePort.Get()}\nlogLevel: info\n{top}\nmodels:\n{string.Concat(models)}";
+        await File.WriteAllTextAsync(configPath, yaml, TestContext.Current.CancellationToken);
+
+        var supervisor = SupervisorProcess.Launch(directory, Path.Combine(directory, "state.json"));
+        try
+        {
+            var (_, grpc) = await supervisor.WaitUntilServingAsync(TimeSpan.FromSeconds(60));
+            var proxy = await StartProxyAsync(configPath, grpc);
+            return new UiStack(directory, supervisor, proxy);
+        }
+        catch
+        {
+            await supervisor.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static async Task<WebApplication> StartProxyAsync(string configPath, Uri supervisor)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            ApplicationName = typeof(ProxyHostingExtensions).Assembly.GetName().Name,
+            ContentRootPath = Path.GetDirectoryName(configPath),
+        });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [ConfigSourceSettings.FileKey] = configPath,
+            ["services:supervisor:grpc:0"] = supervisor.ToString(),
+        });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(5));
+        builder.AddServiceDefaults("LlamaSwap.Proxy");
+        builder.AddProxy();
+        builder.AddProxyUi();
+
+        var app = builder.Build();
+        app.MapDefaultEndpoints();
+        app.MapProxy();
+        app.MapProxyUi();
+        await app.StartAsync(TestContext.Current.CancellationToken);
+        return app;
+    }
+
+    public HttpClient CreateClient() => new() { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(60) };
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _proxy.StopAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(15));
+        }
+        finally
+        {
+            await _proxy.DisposeAsync();
+            // SIGTERM lets the Supervisor stop its simulators; DisposeAsync kills it only if it hangs.
+            if (!_supervisor.HasExited)
+            {
+                ProcessSignals.Send(_supervisor.Pid, ProcessSignals.SigTerm);
+                try
+                {
+                    await _supervisor.WaitForExitAsync(TimeSpan.FromSeconds(15));
+                }
+                catch (TimeoutException)
+                {
+                    // killed below
+                }
+            }
+            await _supervisor.DisposeAsync();
+            try
+            {
+                Directory.Delete(_directory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A leftover temp directory is harmless.
+            }
+        }
+    }
+}

@@ -1,0 +1,250 @@
+// Runs one browser scenario against a running Proxy (or the tests' fake of it) with Debian's Chromium.
+//   node run.mjs <scenario> --base <url> --out <dir> [--key <api key>] [--model <id>] [--expect <text>]
+// Handshake with the C# test: the script prints "wait <step>" and continues after a line on stdin
+// (the test has done its part, e.g. written a log line). The last line is "ok" or the failure.
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { chromium } from 'playwright-core';
+
+const [scenario, ...rest] = process.argv.slice(2);
+const options = {};
+for (let i = 0; i < rest.length; i += 2) options[rest[i].replace(/^--/, '')] = rest[i + 1];
+const base = options.base.replace(/\/$/, '');
+const out = options.out;
+mkdirSync(out, { recursive: true });
+
+const stdin = createInterface({ input: process.stdin });
+const lines = stdin[Symbol.asyncIterator]();
+async function handshake(step) {
+  console.log(`wait ${step}`);
+  const { value, done } = await lines.next();
+  if (done || value.trim() !== 'go') throw new Error(`the test did not confirm step ${step}`);
+}
+
+const timeout = Number(options.timeout ?? 20000);
+const profile = mkdtempSync(join(tmpdir(), 'llamaswap-chromium-'));
+const context = await chromium.launchPersistentContext(profile, {
+  executablePath: '/usr/bin/chromium',
+  headless: true,
+  viewport: { width: 1360, height: 860 },
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+});
+context.setDefaultTimeout(timeout);
+const errors = [];
+// Shown only when the scenario fails, to tell why.
+const diagnostics = [];
+
+async function newPage(colorScheme = 'light') {
+  const page = await context.newPage();
+  await page.emulateMedia({ colorScheme });
+  page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => diagnostics.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  page.on('response', (r) => r.status() >= 400 && diagnostics.push(`${r.status()} ${r.url()}`));
+  page.on('console', (m) => diagnostics.push(`console ${m.type()}: ${m.text()}`));
+  page.on('console', (m) => m.type() === 'error' && !/Failed to load resource/.test(m.text()) && errors.push(`console: ${m.text()}`));
+  if (options.key) {
+    await page.addInitScript((key) => localStorage.setItem('llamaswap.apiKey', key), options.key);
+  }
+  return page;
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: join(out, `${name}.png`), fullPage: false });
+}
+
+async function live(page) {
+  await page.locator('[data-testid=connection][data-state=live]').waitFor();
+}
+
+async function both(page, name, action) {
+  for (const scheme of ['light', 'dark']) {
+    await page.emulateMedia({ colorScheme: scheme });
+    if (action) await action();
+    await page.waitForTimeout(150); // let transitions settle before the picture
+    await shot(page, `${name}-${scheme}`);
+  }
+}
+
+function row(page, model) {
+  return page.locator(`[data-testid=model-row][data-model="${model}"]`);
+}
+
+const scenarios = {
+  /** Load and unload one model from the Models page. */
+  async models() {
+    const model = options.model;
+    const page = await newPage();
+    await page.goto(`${base}/ui/`);
+    await live(page);
+    const entry = row(page, model);
+    await entry.waitFor();
+    if ((await entry.getAttribute('data-state')) !== 'stopped') throw new Error(`${model} is not stopped at the start`);
+    await entry.locator('[data-testid=load]').click();
+    await page.locator(`[data-testid=model-row][data-model="${model}"][data-state=ready]`).waitFor();
+    if (options.expect === 'ttl') await entry.locator('[data-testid=ttl-remaining]').waitFor();
+    await both(page, 'models-loaded');
+    await entry.locator('[data-testid=unload]').click();
+    await page.locator(`[data-testid=model-row][data-model="${model}"][data-state=stopped]`).waitFor();
+    await shot(page, 'models-unloaded');
+  },
+
+  /** A streamed chat in the playground: the reply must grow in steps, then show its statistics. */
+  async chat() {
+    const page = await newPage();
+    await page.goto(`${base}/ui/playground/chat`);
+    await live(page);
+    const picker = page.locator('[data-testid=model-picker]');
+    await picker.locator(`option[value="${options.model}"]`).waitFor({ state: 'attached' });
+    await picker.selectOption(options.model);
+    await page.locator('[data-testid=system-prompt]').fill('You are terse.');
+    await page.locator('[data-testid=chat-input]').fill('Say hello in markdown.');
+    // Record every length the reply passes through while it streams.
+    await page.evaluate(() => {
+      const seen = new Set();
+      window.__replyLengths = seen;
+      new MutationObserver(() => {
+        const el = document.querySelector('[data-testid=assistant-content]');
+        if (el) seen.add(el.textContent.length);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+    await page.locator('[data-testid=chat-send]').click();
+    await page.locator('[data-testid=chat-stop]').waitFor();
+    await page.locator('[data-testid=chat-stats]').waitFor({ timeout: timeout * 2 });
+    const text = await page.locator('[data-testid=assistant-content]').innerText();
+    const steps = await page.evaluate(() => window.__replyLengths.size);
+    if (!text.trim()) throw new Error('the reply is empty');
+    if (options.expect && !text.includes(options.expect)) throw new Error(`the reply does not contain "${options.expect}": ${text}`);
+    if (steps < 3) throw new Error(`the reply arrived in ${steps} step(s), not streamed`);
+    if (options.markdown) await page.locator('[data-testid=assistant-content] strong, [data-testid=assistant-content] li').first().waitFor();
+    console.log(`reply ${text.length} chars in ${steps} steps`);
+    await both(page, 'playground-chat');
+  },
+
+  /** A log line written after the page connected appears live; the filter narrows to it. */
+  async logs() {
+    const page = await newPage();
+    await page.goto(`${base}/ui/logs`);
+    await live(page);
+    await page.waitForTimeout(300);
+    await handshake('log');
+    const view = page.locator(`[data-testid=${options.source ?? 'proxy'}-log]`);
+    const line = view.locator('.line', { hasText: options.expect }).first();
+    await line.waitFor();
+    if (options.ansi) {
+      const colour = await line.locator('span', { hasText: options.expect }).evaluate((el) => getComputedStyle(el).color);
+      const plain = await view.evaluate((el) => getComputedStyle(el.querySelector('.viewport')).color);
+      if (colour === plain) throw new Error(`the ANSI-coloured text is shown in the plain colour ${plain}`);
+    }
+    await both(page, 'logs');
+    await view.locator('input').fill(options.expect);
+    const shown = await view.locator('.line').allInnerTexts();
+    if (shown.length === 0 || shown.some((l) => !l.includes(options.expect))) throw new Error(`the filter shows ${JSON.stringify(shown)}`);
+    await view.getByRole('button', { name: 'Pause' }).click();
+    await shot(page, 'logs-filtered-paused');
+  },
+
+  /** A finished request appears in the activity table with its tokens; its detail shows the capture. */
+  async activity() {
+    const page = await newPage();
+    await page.goto(`${base}/ui/activity`);
+    await live(page);
+    await page.locator('[data-testid=activity-table]').waitFor();
+    await handshake('request');
+    const entry = page.locator(`[data-testid=activity-row][data-model="${options.model}"]`).first();
+    await entry.waitFor();
+    const output = Number((await entry.locator('[data-testid=output-tokens]').innerText()).replace(/,/g, ''));
+    if (!(output > 0)) throw new Error(`the activity row shows ${output} output tokens`);
+    console.log(`activity row with ${output} output tokens`);
+    await both(page, 'activity');
+    await entry.click();
+    await page.locator('[data-testid=activity-detail]').waitFor();
+    if (options.capture) await page.getByText('Response', { exact: true }).waitFor();
+    await both(page, 'activity-detail');
+  },
+
+  /** A running request shows in the in-flight table; its cancel button ends it. */
+  async inflight() {
+    const page = await newPage();
+    await page.goto(`${base}/ui/activity`);
+    await live(page);
+    await handshake('request');
+    const entry = page.locator('[data-testid=inflight-row]').first();
+    await entry.waitFor();
+    await both(page, 'inflight');
+    await entry.locator('[data-testid=cancel-inflight]').click();
+    await page.locator('[data-testid=inflight-row]').waitFor({ state: 'detached' });
+    await handshake('cancelled');
+  },
+
+  /** Every page in light and dark, for the eye (the other scenarios check behaviour). */
+  async tour() {
+    const page = await newPage();
+    await page.goto(`${base}/ui/`);
+    await live(page);
+    await row(page, options.model).waitFor();
+    await both(page, 'tour-models');
+    await page.goto(`${base}/ui/models/${encodeURIComponent(options.model)}`);
+    await live(page);
+    await both(page, 'tour-model-detail');
+    await page.goto(`${base}/ui/models/${encodeURIComponent(options.model)}/logs`);
+    await page.locator('[data-testid=model-log] .line').first().waitFor();
+    await both(page, 'tour-model-logs');
+    await page.goto(`${base}/ui/playground/embeddings`);
+    await live(page);
+    await page.getByRole('button', { name: 'Embed' }).click();
+    await page.locator('[data-testid=embeddings-result]').waitFor();
+    await both(page, 'tour-embeddings');
+    await page.goto(`${base}/ui/settings`);
+    await both(page, 'tour-settings');
+    await page.goto(`${base}/ui/activity`);
+    await live(page);
+    await page.locator('[data-testid=activity-row]').first().waitFor();
+    await both(page, 'tour-activity');
+  },
+
+  /** Behind API keys: the page asks once, keeps the key, and then works. */
+  async apikey() {
+    const page = await context.newPage();
+    page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+    await page.goto(`${base}/ui/`);
+    await page.locator('[data-testid=key-prompt]').waitFor();
+    await shot(page, 'apikey-prompt');
+    await page.getByRole('textbox', { name: 'API key' }).fill(options.key);
+    await page.getByRole('button', { name: 'Save key' }).click();
+    await live(page);
+    await row(page, options.model).waitFor();
+    await page.reload();
+    await live(page);
+    await row(page, options.model).waitFor();
+    if (await page.locator('[data-testid=key-prompt]').count()) throw new Error('the key prompt came back after a reload');
+  },
+};
+
+let failed = false;
+try {
+  if (!scenarios[scenario]) throw new Error(`unknown scenario ${scenario}`);
+  await scenarios[scenario]();
+  if (errors.length) throw new Error(errors.join('\n'));
+} catch (error) {
+  failed = true;
+  const pages = context.pages().filter((p) => p.url() !== 'about:blank');
+  for (const [i, page] of pages.entries()) await page.screenshot({ path: join(out, `failure-${scenario}-${i + 1}.png`) }).catch(() => {});
+  console.log(`failed: ${[error.message, ...errors, ...diagnostics.slice(-20)].join('\n').split('\n').join(' | ')}`);
+} finally {
+  await context.close();
+  rmSync(profile, { recursive: true, force: true });
+  stdin.close();
+}
+if (!failed) console.log('ok');
+process.exit(failed ? 1 : 0);
