@@ -12,6 +12,7 @@ internal static class TargetEvaluator
     public const string Nginx = "nginx";
     public const string LlamaSwap = "LlamaSwap";
     public const string LlamaSwapQuiet = "LlamaSwap, no request log or telemetry";
+    public const string LlamaSwapNoCaptures = "LlamaSwap, captureBuffer: 0";
 
     private const string Met = "met";
     private const string Missed = "**missed**";
