@@ -64,7 +64,8 @@ public sealed class SwapTests
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(TestToken);
         var waiting = host.Client.AcquireAsync(new AcquireRequest { ModelId = "b" }, progress, new CallOptions(CancellationToken: cancel.Token));
         await progress.Queued.WaitAsync(Bound, TestToken);
-        Assert.Equal(1u, Model(await host.Client.GetStateAsync(options: new CallOptions(CancellationToken: TestToken)), "b").Queued);
+        // The progress event and the published snapshot come from the same loop but not in one step.
+        await host.WaitForStateAsync(s => Model(s, "b").Queued == 1, "b to be queued");
 
         await cancel.CancelAsync();
         var cancelled = await Assert.ThrowsAsync<RpcException>(() => waiting);
