@@ -27,21 +27,14 @@ public sealed class StackEndToEndTests
 
         var traces = await host.Api.WaitForJsonAsync("/api/traces?text=stop%20model", list => list.GetArrayLength() > 0);
         var summary = traces.EnumerateArray().First();
+        // Spans that last as long as the lease (the Supervisor's side of Acquire) are exported after the response,
+        // so the trace is read once each named span's chain of parents is all there, not as soon as the names are.
         var trace = await host.Api.WaitForJsonAsync($"/api/traces/{summary.GetProperty("traceId").GetString()}",
-            t => ColdRequestSpans.All(name => t.GetProperty("spans").EnumerateArray().Any(s => s.GetProperty("name").GetString() == name)));
+            t => ColdRequestSpans.All(name => t.GetProperty("spans").EnumerateArray()
+                .Any(s => s.GetProperty("name").GetString() == name && Ancestry(s, [.. t.GetProperty("spans").EnumerateArray()]).Complete)));
         var spans = trace.GetProperty("spans").EnumerateArray().ToList();
         JsonElement Span(string name) => spans.First(s => s.GetProperty("name").GetString() == name);
-        bool Descends(JsonElement span, JsonElement ancestor)
-        {
-            for (var parent = span.GetProperty("parentSpanId").GetString(); !string.IsNullOrEmpty(parent);)
-            {
-                if (parent == ancestor.GetProperty("spanId").GetString())
-                    return true;
-                parent = spans.FirstOrDefault(s => s.GetProperty("spanId").GetString() == parent) is { ValueKind: JsonValueKind.Object } p
-                    ? p.GetProperty("parentSpanId").GetString() : null;
-            }
-            return false;
-        }
+        bool Descends(JsonElement span, JsonElement ancestor) => Ancestry(span, spans).Ids.Contains(ancestor.GetProperty("spanId").GetString()!);
 
         Assert.Equal("proxy", Span("proxy request").GetProperty("service").GetString());
         Assert.Equal("supervisor", Span("swap").GetProperty("service").GetString());
@@ -105,6 +98,20 @@ public sealed class StackEndToEndTests
 
         foreach (var pid in pids)
             Assert.False(ProcessTable.IsAlive(pid), $"process {pid} outlived the AppHost");
+    }
+
+    /// <summary>The span ids above <paramref name="span"/>; complete when the chain reaches a root, not a span not yet received.</summary>
+    private static (List<string> Ids, bool Complete) Ancestry(JsonElement span, List<JsonElement> spans)
+    {
+        var ids = new List<string>();
+        for (var parent = span.GetProperty("parentSpanId").GetString(); !string.IsNullOrEmpty(parent);)
+        {
+            ids.Add(parent);
+            if (spans.FirstOrDefault(s => s.GetProperty("spanId").GetString() == parent) is not { ValueKind: JsonValueKind.Object } p)
+                return (ids, false);
+            parent = p.GetProperty("parentSpanId").GetString();
+        }
+        return (ids, true);
     }
 
     private static async Task ChatAsync(AppHostProcess host, string model)
