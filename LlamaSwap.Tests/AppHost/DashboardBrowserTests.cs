@@ -31,6 +31,7 @@ public sealed class DashboardBrowserTests
         await host.WaitForResourceAsync("proxy", r => r.GetProperty("state").GetString() == "Running");
         var traceId = SendColdRequestTelemetry(host.DashboardUrl);
         await host.Api.WaitForJsonAsync($"/api/traces/{traceId}", t => t.GetProperty("spans").GetArrayLength() == 7);
+        await host.Api.WaitForJsonAsync("/api/traces?limit=200", l => l.EnumerateArray().Any(t => t.GetProperty("traceId").GetString() == traceId));
         await host.Api.WaitForJsonAsync("/api/metrics/instruments?resource=proxy", i => i.EnumerateArray().Any(m => m.GetProperty("name").GetString() == "dotnet.assembly.count"));
         await host.Api.WaitForJsonAsync("/api/logs?text=Swapping", l => l.GetArrayLength() == 1);
 
@@ -69,8 +70,10 @@ public sealed class DashboardBrowserTests
             o.Protocol = OtlpExportProtocol.HttpProtobuf;
             o.Headers = $"{OtlpHttpConstants.ApiKeyHeader}={AppHostProcess.OtlpApiKey}";
         }
-        var proxySource = new ActivitySource("LlamaSwap.Proxy");
-        var supervisorSource = new ActivitySource("LlamaSwap.Supervisor");
+        // Sources of its own: a listener for LlamaSwap.Proxy here would also export the spans of every in-process
+        // Proxy other tests run meanwhile, crowding this trace out of the newest-first list.
+        using var proxySource = new ActivitySource("LlamaSwap.Tests.Dashboard.Proxy");
+        using var supervisorSource = new ActivitySource("LlamaSwap.Tests.Dashboard.Supervisor");
         using var proxyTraces = Sdk.CreateTracerProviderBuilder().SetResourceBuilder(ResourceBuilder.CreateEmpty().AddService("proxy", serviceInstanceId: "browser-test"))
             .AddSource(proxySource.Name).AddOtlpExporter(o => Exporter(o, OtlpHttpConstants.TracesPath)).Build();
         using var supervisorTraces = Sdk.CreateTracerProviderBuilder().SetResourceBuilder(ResourceBuilder.CreateEmpty().AddService("supervisor", serviceInstanceId: "browser-test"))

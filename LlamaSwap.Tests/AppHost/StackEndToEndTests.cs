@@ -25,8 +25,10 @@ public sealed class StackEndToEndTests
         await ChatAsync(host, "alpha");
         await ChatAsync(host, "beta");
 
-        var traces = await host.Api.WaitForJsonAsync("/api/traces?text=stop%20model", list => list.GetArrayLength() > 0);
-        var summary = traces.EnumerateArray().First();
+        // The request's trace spans both services; a model that stops on its own makes a Supervisor-only trace.
+        static bool FromTheProxy(JsonElement t) => t.GetProperty("services").EnumerateArray().Any(s => s.GetString() == "proxy");
+        var traces = await host.Api.WaitForJsonAsync("/api/traces?text=stop%20model", list => list.EnumerateArray().Any(FromTheProxy));
+        var summary = traces.EnumerateArray().First(FromTheProxy);
         // Spans that last as long as the lease (the Supervisor's side of Acquire) are exported after the response,
         // so the trace is read once each named span's chain of parents is all there, not as soon as the names are.
         var trace = await host.Api.WaitForJsonAsync($"/api/traces/{summary.GetProperty("traceId").GetString()}",

@@ -46,7 +46,9 @@ try {
       console.log(JSON.stringify({ name: spec.name, ok: true, text, errors: consoleErrors.splice(0) }));
     } catch (e) {
       await page.screenshot({ path: join(config.outDir, `${spec.name}-failed.png`) }).catch(() => {});
-      console.log(JSON.stringify({ name: spec.name, ok: false, error: String(e), errors: consoleErrors.splice(0) }));
+      // What the page showed instead explains a failure without the screenshot at hand.
+      const text = await page.evaluate(() => document.body.innerText.slice(0, 2000)).catch(() => '');
+      console.log(JSON.stringify({ name: spec.name, ok: false, error: String(e), text, errors: consoleErrors.splice(0) }));
     }
   }
 } finally {
