@@ -22,9 +22,10 @@ internal static class SmokeValidation
             {
                 if (!target.Measured)
                 {
-                    if (target.Status == "measured")
+                    // Only nginx may be missing (not installed); LlamaSwap itself must always be measured.
+                    if (target.Status == "measured" || target.Name.StartsWith(TargetEvaluator.LlamaSwap, StringComparison.Ordinal))
                     {
-                        problems.Add($"proxy/{target.Name}: no numbers");
+                        problems.Add($"proxy/{target.Name}: no numbers ({target.Status})");
                     }
 
                     continue;
@@ -68,10 +69,15 @@ internal static class SmokeValidation
                 problems.Add("grpc: python3-grpcio produced no samples");
             }
 
-            if (grpc.SupervisorStatus == "measured" && grpc.SupervisorAcquire is not { P50Us: > 0 })
+            if (grpc.SupervisorAcquire is not { P50Us: > 0 })
             {
-                problems.Add("grpc: Supervisor Acquire produced no samples");
+                problems.Add($"grpc: Supervisor Acquire produced no samples ({grpc.SupervisorStatus})");
             }
+        }
+
+        if (results.Swaps is { Status: not "measured" } unmeasured)
+        {
+            problems.Add($"swaps: not measured ({unmeasured.Status})");
         }
 
         if (results.Swaps is { Status: "measured" } swaps)

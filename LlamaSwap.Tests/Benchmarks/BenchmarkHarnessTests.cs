@@ -49,7 +49,15 @@ public sealed class BenchmarkHarnessTests
         var silent = new BenchmarkResults(Run(), new ProxyResults([Target("direct", 19), new ProxyTargetResult("nginx", "measured")], Setup()), null, null);
 
         Assert.Empty(SmokeValidation.Problems(notInstalled));
-        Assert.Equal(["proxy/nginx: no numbers"], SmokeValidation.Problems(silent));
+        Assert.Equal(["proxy/nginx: no numbers (measured)"], SmokeValidation.Problems(silent));
+    }
+
+    [Fact]
+    public void Validation_requires_LlamaSwap_itself_to_be_measured()
+    {
+        var results = new BenchmarkResults(Run(), new ProxyResults([Target("direct", 19), new ProxyTargetResult("LlamaSwap", "not started: the AppHost exited")], Setup()), null, null);
+
+        Assert.Equal(["proxy/LlamaSwap: no numbers (not started: the AppHost exited)"], SmokeValidation.Problems(results));
     }
 
     [Fact]

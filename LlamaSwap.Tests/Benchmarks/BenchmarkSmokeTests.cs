@@ -28,11 +28,13 @@ public sealed class BenchmarkSmokeTests
             var proxy = Assert.IsType<ProxyResults>(results.Proxy);
             Assert.Equal([TargetEvaluator.Direct, TargetEvaluator.Nginx, TargetEvaluator.LlamaSwap], proxy.Targets.Select(t => t.Name));
             Assert.True(proxy.Targets[0].Measured);
+            Assert.True(proxy.Targets[2].Measured, proxy.Targets[2].Status);
             var nginx = proxy.Targets[1];
             Assert.True(nginx.Measured || nginx.Status == "not installed", $"nginx: {nginx.Status}");
             var grpc = Assert.IsType<GrpcResults>(results.Grpc);
             Assert.True(grpc.OurUnary.P50Us > 0);
-            Assert.NotNull(results.Swaps);
+            Assert.Equal("measured", results.Swaps?.Status);
+            Assert.NotNull(grpc.SupervisorAcquire);
             Assert.Equal(6, results.Targets.Count);
 
             var written = ResultsWriter.Read(Path.Combine(output, ResultsWriter.JsonFile));
