@@ -18,7 +18,7 @@ internal static class ConfigDecoder
         var config = GlobalSettingsDecoder.Decode(root);
 
         var models = root.Child(Keys.Models, knownKeys: null);
-        config = config with { Models = DecodeModels(models, config, document.Ports) };
+        config = config with { Models = DecodeModels(models, config, document) };
         if (models is not null)
         {
             config = config with { Aliases = AliasTableBuilder.Build(config.Models, models) };
@@ -32,17 +32,24 @@ internal static class ConfigDecoder
         config = config with { Peers = peers };
         config = config with { Selectors = SelectorsDecoder.Decode(root, config, peerIndex) };
         config = config with { Profiles = ProfilesDecoder.Decode(root, config, peerIndex) };
+        config = config with
+        {
+            Routes = RoutesDecoder.Decode(root, config, peerIndex),
+            Resilience = RoutesDecoder.DecodeResilience(root),
+            EndpointHealth = RoutesDecoder.DecodeEndpointHealth(root),
+        };
         PeerNamespaceValidator.Validate(peerModels, config, diagnostics);
         return config;
     }
 
     private static ImmutableSortedDictionary<string, ModelConfig> DecodeModels(
-        Section? models, LlamaSwapConfig globals, IReadOnlyDictionary<string, int> ports)
+        Section? models, LlamaSwapConfig globals, ExpandedDocument document)
     {
         var result = ImmutableSortedDictionary.CreateBuilder<string, ModelConfig>(StringComparer.Ordinal);
         foreach (var entry in models?.Entries ?? [])
         {
-            if (ModelDecoder.Decode(entry, models!, globals, ports.TryGetValue(entry.Name, out var port) ? port : null) is { } model)
+            var port = document.Ports.TryGetValue(entry.Name, out var allocated) ? allocated : (int?)null;
+            if (ModelDecoder.Decode(entry, models!, globals, port, document.DefaultedProxies.Contains(entry.Name)) is { } model)
             {
                 result[entry.Name] = model;
             }

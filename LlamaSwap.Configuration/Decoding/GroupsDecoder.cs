@@ -37,6 +37,11 @@ internal static class GroupsDecoder
                     problem = $"group {entry.Name} member {member} is not a defined model{hint}";
                 }
 
+                else if (config.Models[member].IsEndpoint)
+                {
+                    problem = $"group {entry.Name} member {member} is an endpoint model: nothing is started for it, so it belongs to no group";
+                }
+
                 if (problem is not null)
                 {
                     group.Diagnostics.Error(node, path, problem);
@@ -57,7 +62,7 @@ internal static class GroupsDecoder
             });
         }
 
-        var ungrouped = config.Models.Keys.Where(id => !owners.ContainsKey(id)).ToImmutableArray();
+        var ungrouped = config.Models.Values.Where(m => !m.IsEndpoint && !owners.ContainsKey(m.Id)).Select(m => m.Id).ToImmutableArray();
         if (ungrouped.Length > 0)
         {
             result.Add(new GroupConfig { Id = GroupConfig.DefaultGroupId, Members = ungrouped });

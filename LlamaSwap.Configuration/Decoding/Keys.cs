@@ -98,18 +98,41 @@ internal static class Keys
     public const string Targets = "targets";
     public const string Spillover = "spillover";
 
+    public const string Endpoint = "endpoint";
+    public const string Routes = "routes";
+    public const string Match = "match";
+    public const string ModelField = "model";
+    public const string ModelPattern = "modelPattern";
+    public const string Headers = "headers";
+    public const string PathPattern = "pathPattern";
+    public const string Weight = "weight";
+    public const string Fallback = "fallback";
+    public const string HideBackend = "hideBackend";
+    public const string Resilience = "resilience";
+    public const string Retries = "retries";
+    public const string RetryDelay = "retryDelay";
+    public const string Breaker = "breaker";
+    public const string FailureRatio = "failureRatio";
+    public const string MinimumThroughput = "minimumThroughput";
+    public const string SamplingDuration = "samplingDuration";
+    public const string BreakDuration = "breakDuration";
+    public const string EndpointHealth = "endpointHealth";
+    public const string Interval = "interval";
+    public const string Timeout = "timeout";
+
     public static readonly string[] TopLevel =
     [
         HealthCheckTimeout, LogLevel, LogTimeFormat, LogToStdout, LogRequests, MetricsMaxInMemory, CaptureBuffer, Store, Ui,
         Performance, StartPort, SendLoadingState, LoadingStateStyle, IncludeAliasesInList, GlobalTtl, UnloadTimeout, Macros,
-        Models, Groups, Matrix, Routing, Hooks, ApiKeys, Peers, Upstream, Profiles, Selectors, MaxLoaded,
+        Models, Groups, Matrix, Routing, Hooks, ApiKeys, Peers, Upstream, Profiles, Selectors, MaxLoaded, Routes, Resilience,
+        EndpointHealth,
     ];
 
     public static readonly string[] Model =
     [
         Cmd, CmdStop, Proxy, CheckEndpoint, Ttl, UnloadTimeout, Aliases, Env, Unlisted, UseModelName, Name, Description,
         ConcurrencyLimit, SendLoadingState, LoadingStateStyle, Filters, Metadata, Macros, Timeouts, Compat, Capabilities,
-        HealthCheckTimeout,
+        HealthCheckTimeout, Endpoint,
     ];
 
     public static readonly string[] ModelFilters = [StripParams, LegacyStripParams, SetParams, SetParamsById];
@@ -136,4 +159,10 @@ internal static class Keys
     public static readonly string[] ProfileKeys = [Description, Pins];
     public static readonly string[] SelectorKeys = [Strategy, Targets, Settings, Name, Description, Metadata, Unlisted];
     public static readonly string[] SelectorSettingsKeys = [Spillover];
+    public static readonly string[] RouteKeys = [Name, Match, Targets, Fallback, Strategy, HideBackend];
+    public static readonly string[] RouteMatchKeys = [ModelField, ModelPattern, Headers, Path, PathPattern];
+    public static readonly string[] RouteTargetKeys = [ModelField, Weight];
+    public static readonly string[] ResilienceKeys = [Retries, RetryDelay, Breaker];
+    public static readonly string[] BreakerKeys = [FailureRatio, MinimumThroughput, SamplingDuration, BreakDuration];
+    public static readonly string[] EndpointHealthKeys = [Interval, Timeout];
 }

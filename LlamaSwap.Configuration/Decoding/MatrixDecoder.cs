@@ -51,6 +51,12 @@ internal static partial class MatrixDecoder
                 continue;
             }
 
+            if (config.Models[model].IsEndpoint)
+            {
+                section.Diagnostics.Error(entry.Value, path, $"var key \"{entry.Name}\" references endpoint model \"{model}\": nothing is started for it, so it has no place in the matrix");
+                continue;
+            }
+
             vars[entry.Name] = model;
         }
 

@@ -14,7 +14,8 @@ internal static class ModelDecoder
     private const int TtlUseGlobal = -1;
     private const string NoHealthCheck = "none";
 
-    public static ModelConfig? Decode(YamlEntry entry, Section models, LlamaSwapConfig globals, int? port)
+    /// <param name="defaultedProxy">The model gave no <c>proxy</c> (or <c>endpoint</c>): it must have a <c>cmd</c>.</param>
+    public static ModelConfig? Decode(YamlEntry entry, Section models, LlamaSwapConfig globals, int? port, bool defaultedProxy)
     {
         var id = entry.Name;
         if (Section.Open(entry.Value, models.PathOf(id), entry.Key.Start, models.Diagnostics, Keys.Model) is not { } model)
@@ -26,6 +27,20 @@ internal static class ModelDecoder
         {
             model.Diagnostics.Warning(ignored.Key, model.PathOf(Keys.HealthCheckTimeout),
                 "healthCheckTimeout is a top-level setting; the per-model value is ignored");
+        }
+
+        var cmd = model.String(Keys.Cmd) ?? "";
+        if (cmd.Trim().Length == 0 && defaultedProxy)
+        {
+            model.Error("needs a cmd (a server LlamaSwap starts) or an endpoint URL (a server that is already running)");
+        }
+
+        if (model.Has(Keys.Endpoint))
+        {
+            if (!defaultedProxy && model.Has(Keys.Proxy) && model.String(Keys.Endpoint) != model.String(Keys.Proxy))
+                model.Error(Keys.Endpoint, "give either endpoint or proxy, not both");
+            if (cmd.Trim().Length > 0)
+                model.Error(Keys.Endpoint, "an endpoint model has no cmd (use proxy: for the URL of a server cmd starts)");
         }
 
         var concurrency = model.Int(Keys.ConcurrencyLimit) ?? 0;
@@ -41,7 +56,7 @@ internal static class ModelDecoder
         return new ModelConfig
         {
             Id = id,
-            Cmd = model.String(Keys.Cmd) ?? "",
+            Cmd = cmd.Trim().Length == 0 ? "" : cmd,
             CmdStop = model.String(Keys.CmdStop) ?? "",
             Proxy = Proxy(model),
             CheckEndpoint = checkEndpoint.Trim() == NoHealthCheck ? NoHealthCheck : checkEndpoint,

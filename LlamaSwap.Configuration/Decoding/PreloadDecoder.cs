@@ -21,6 +21,10 @@ internal static class PreloadDecoder
             {
                 onStartup!.Diagnostics.Warning(node, path, $"unknown model \"{name}\" is not preloaded");
             }
+            else if (config.Models[id].IsEndpoint)
+            {
+                onStartup!.Diagnostics.Warning(node, path, $"\"{name}\" is an endpoint model: there is nothing to preload");
+            }
             else if (!result.Contains(id))
             {
                 result.Add(id);

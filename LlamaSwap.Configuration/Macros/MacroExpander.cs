@@ -74,6 +74,12 @@ internal static class MacroExpander
             }
         }
 
+        // An endpoint model names its URL with `endpoint`; it is the model's proxy URL from here on.
+        if (model[Keys.Endpoint] is YamlScalar { IsString: true } endpoint && model[Keys.Proxy] is null or YamlScalar { Type: ScalarType.Null })
+        {
+            model = model.With(Keys.Proxy, endpoint);
+        }
+
         usedDefaultProxy = model[Keys.Proxy] is null or YamlScalar { Type: ScalarType.Null };
         return usedDefaultProxy ? model.With(Keys.Proxy, YamlScalar.String(idKey.Start, DefaultProxy)) : model;
     }

@@ -51,6 +51,11 @@ public sealed record LlamaSwapConfig
     public ImmutableSortedDictionary<string, SelectorConfig> Selectors { get; init; } =
         ImmutableSortedDictionary.Create<string, SelectorConfig>(StringComparer.Ordinal);
 
+    /// <summary>Routing rules in evaluation order (<c>routes:</c>).</summary>
+    public ImmutableArray<RouteRuleConfig> Routes { get; init; } = [];
+    public ResilienceConfig Resilience { get; init; } = new();
+    public EndpointHealthConfig EndpointHealth { get; init; } = new();
+
     /// <summary>The files this configuration was read from, in merge order.</summary>
     public ImmutableArray<string> Sources { get; init; } = [];
 

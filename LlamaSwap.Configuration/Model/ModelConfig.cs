@@ -44,6 +44,9 @@ public sealed record ModelConfig
     /// <summary>The port allocated for <c>${PORT}</c>, when the command uses it.</summary>
     public int? Port { get; init; }
 
+    /// <summary>A remote backend (a URL and no <c>cmd</c>): the Proxy forwards to it and checks its health; nothing is started.</summary>
+    public bool IsEndpoint => Cmd.Length == 0;
+
     /// <summary>The command split into argv the way llama-swap does (POSIX words, no shell).</summary>
     public ImmutableArray<string> CommandLine => CommandLineSplitter.Split(Cmd);
 }

@@ -11,6 +11,22 @@ internal static class GoDuration
         ("s", TimeSpan.TicksPerSecond), ("m", TimeSpan.TicksPerMinute), ("h", TimeSpan.TicksPerHour),
     ];
 
+    /// <summary>The shortest Go-style text for a duration (<c>500ms</c>, <c>5s</c>, <c>1m30s</c>), for messages.</summary>
+    public static string Format(TimeSpan duration)
+    {
+        if (duration < TimeSpan.FromSeconds(1))
+            return $"{duration.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)}ms";
+        var text = "";
+        if (duration.TotalHours >= 1)
+            text += $"{(int)duration.TotalHours}h";
+        if (duration.Minutes > 0)
+            text += $"{duration.Minutes}m";
+        var seconds = duration.Seconds + duration.Milliseconds / 1000.0;
+        if (seconds > 0 || text.Length == 0)
+            text += $"{seconds.ToString(CultureInfo.InvariantCulture)}s";
+        return text;
+    }
+
     public static bool TryParse(string text, out TimeSpan duration)
     {
         duration = TimeSpan.Zero;

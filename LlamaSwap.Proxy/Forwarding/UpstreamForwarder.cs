@@ -74,10 +74,20 @@ internal sealed partial class UpstreamForwarder(UpstreamClientPool pool, ProxyTe
             // :: Step 3: status and headers, unless a loading stream already answered 200.
             var status = (int)response.StatusCode;
             var http = context.Response;
+            if (forward.CanFallBack && !http.HasStarted && IsWorthAnotherBackend(status))
+            {
+                activity?.SetTag(ProxyTelemetry.Tags.Outcome, "fallback");
+                RequestTiming.SetStatus(activity, status);
+                return new ForwardResult(status, ForwardEnd.Deferred, new ProxyError(status, $"upstream of {forward.Model} answered {status} {response.ReasonPhrase}"));
+            }
+
             context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+            var rewriter = forward.HideBackendAs is { } shownModel ? ResponseModelRewriter.For(response.Content.Headers.ContentType, shownModel) : null;
             if (!http.HasStarted)
             {
                 ResponseHeaderCopier.Copy(response, http);
+                if (forward.HideBackendAs is not null)
+                    HideServerHeaders(http.Headers, rewritten: rewriter is not null);
                 forward.Scope?.ResponseStarted(status, http.Headers);
             }
             else
@@ -98,12 +108,12 @@ internal sealed partial class UpstreamForwarder(UpstreamClientPool pool, ProxyTe
             }
 
             // :: Step 4: the body, chunk by chunk.
-            return await CopyBodyAsync(activity, forward, response, status, cancellationToken).ConfigureAwait(false);
+            return await CopyBodyAsync(activity, forward, response, status, rewriter, cancellationToken).ConfigureAwait(false);
         }
     }
 
     private async Task<ForwardResult> CopyBodyAsync(System.Diagnostics.Activity? activity, ForwardRequest forward, HttpResponseMessage response, int status,
-        CancellationToken cancellationToken)
+        ResponseModelRewriter? rewriter, CancellationToken cancellationToken)
     {
         var context = forward.Context;
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
@@ -133,19 +143,25 @@ internal sealed partial class UpstreamForwarder(UpstreamClientPool pool, ProxyTe
                         return UpstreamBrokeOrCancelled(activity, forward, status, e, cancellationToken);
                     }
 
-                    if (read == 0)
+                    var chunk = rewriter is null ? buffer.AsMemory(0, read)
+                        : read == 0 ? rewriter.Flush()
+                        : rewriter.Transform(buffer.AsSpan(0, read));
+                    if (read == 0 && chunk.IsEmpty)
                         return new ForwardResult(status, ForwardEnd.Completed);
 
-                    forward.Scope?.ResponseChunk(buffer.AsSpan(0, read));
+                    forward.Scope?.ResponseChunk(chunk.Span);
                     try
                     {
-                        await context.Response.Body.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                        await context.Response.Body.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
                         await context.Response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
                     }
                     catch (Exception e) when (e is OperationCanceledException or IOException)
                     {
                         return Ended(activity, context, status, cancellationToken);
                     }
+
+                    if (read == 0)
+                        return new ForwardResult(status, ForwardEnd.Completed);
                 }
             }
         }
@@ -181,8 +197,31 @@ internal sealed partial class UpstreamForwarder(UpstreamClientPool pool, ProxyTe
         return new ForwardResult(status, ForwardEnd.Cancelled);
     }
 
+    /// <summary>
+    /// Takes out what names the upstream's software (a rule's <c>hideBackend</c>); a body whose model name is rewritten
+    /// changes length, so it goes chunked.
+    /// </summary>
+    private static void HideServerHeaders(IHeaderDictionary headers, bool rewritten)
+    {
+        headers.Remove("Server");
+        headers.Remove("X-Powered-By");
+        headers.Remove("Via");
+        if (rewritten)
+            headers.ContentLength = null;
+    }
+
+    /// <summary>An answer another backend may do better on: overload (429) or a server-side failure (5xx).</summary>
+    internal static bool IsWorthAnotherBackend(int status) => status is 429 or >= 500;
+
     private static async Task<ForwardResult> FailAsync(System.Diagnostics.Activity? activity, ForwardRequest forward, ProxyError error)
     {
+        if (forward.CanFallBack && !forward.Context.Response.HasStarted)
+        {
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, error.Message);
+            activity?.SetTag(ProxyTelemetry.Tags.Outcome, "fallback");
+            return new ForwardResult(error.StatusCode, ForwardEnd.Deferred, error);
+        }
+
         activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, error.Message);
         RequestTiming.SetStatus(activity, error.StatusCode);
         forward.Scope?.Failed(error.StatusCode, error.Message);

@@ -1,10 +1,12 @@
 using LlamaSwap.Proxy.Admission;
 using LlamaSwap.Proxy.Auth;
+using LlamaSwap.Proxy.Backends;
 using LlamaSwap.Proxy.Cors;
 using LlamaSwap.Proxy.Errors;
 using LlamaSwap.Proxy.Forwarding;
 using LlamaSwap.Proxy.Resolution;
 using LlamaSwap.Proxy.Routing;
+using LlamaSwap.Proxy.Rules;
 using LlamaSwap.Proxy.Supervision;
 using LlamaSwap.Proxy.Telemetry;
 using LlamaSwap.Rpc.Client;
@@ -61,6 +63,13 @@ internal static class RequestPathExtensions
         services.AddSingleton<UpstreamClientPool>();
         services.AddSingleton<UpstreamForwarder>();
         services.AddSingleton<ModelDispatcher>();
+        services.AddSingleton<RoutingTelemetry>();
+        services.AddSingleton<EndpointHealthMonitor>();
+        services.AddHostedService(sp => sp.GetRequiredService<EndpointHealthMonitor>());
+        services.AddSingleton<BackendLoad>();
+        services.AddSingleton<BackendResilience>();
+        services.AddSingleton<TargetPicker>();
+        services.AddSingleton<RuleRouter>();
         services.AddSingleton<ModelRouteHandler>();
         services.AddSingleton<UpstreamRouteHandler>();
         return builder;

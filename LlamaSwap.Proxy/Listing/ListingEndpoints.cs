@@ -1,3 +1,4 @@
+using LlamaSwap.Proxy.Backends;
 using LlamaSwap.Proxy.Errors;
 using LlamaSwap.Proxy.Hosting;
 using LlamaSwap.Proxy.Resolution;
@@ -23,13 +24,14 @@ internal static class ListingEndpoints
         var profile = app.ServiceProvider.GetRequiredService<ActiveProfile>();
         var time = app.ServiceProvider.GetRequiredService<TimeProvider>();
         var lifetime = app.ServiceProvider.GetRequiredService<IHostApplicationLifetime>();
+        var endpoints = app.ServiceProvider.GetService<EndpointHealthMonitor>();
 
         RequestDelegate listModels = context =>
         {
             // Browsers may read the listing from any origin (llama-swap's one CORS exception).
             if (context.Request.Headers.Origin.ToString() is { Length: > 0 } origin)
                 context.Response.Headers.AccessControlAllowOrigin = origin;
-            var list = ModelList.Build(config.Current, gateway.Latest, profile.Name, time.GetUtcNow().ToUnixTimeSeconds());
+            var list = ModelList.Build(config.Current, gateway.Latest, profile.Name, time.GetUtcNow().ToUnixTimeSeconds(), endpoints is null ? null : endpoints.For);
             return ManagementJson.WriteAsync(context, list);
         };
         app.MapGet("/v1/models", listModels);

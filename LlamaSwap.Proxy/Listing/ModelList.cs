@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LlamaSwap.Configuration;
+using LlamaSwap.Proxy.Backends;
 using LlamaSwap.Rpc.Supervisor.V1;
 
 namespace LlamaSwap.Proxy.Listing;
@@ -16,19 +17,30 @@ internal static class ModelList
     public const string Loaded = "loaded";
     public const string Unloaded = "unloaded";
 
-    public static JsonObject Build(LlamaSwapConfig config, StateSnapshot? snapshot, string? activeProfile, long created)
+    /// <param name="endpointHealth">The health of endpoint models (a URL, no cmd); they count as loaded while healthy.</param>
+    public static JsonObject Build(LlamaSwapConfig config, StateSnapshot? snapshot, string? activeProfile, long created,
+        Func<string, EndpointHealth>? endpointHealth = null)
     {
         var states = ModelStates.ById(snapshot);
         var records = new List<JsonObject>();
 
         foreach (var model in config.Models.Values.Where(m => !m.Unlisted))
         {
-            var loaded = ModelStates.IsRunning(ModelStates.Of(states, model.Id));
+            var health = model.IsEndpoint ? endpointHealth?.Invoke(model.Id) ?? EndpointHealth.Unchecked : null;
+            var loaded = health?.Healthy ?? ModelStates.IsRunning(ModelStates.Of(states, model.Id));
             var capabilities = CapabilityRendering.From(model.Capabilities);
             var metadata = Metadata(model.Metadata, dropOwnedKeys: !model.Capabilities.IsEmpty);
 
             var own = Clone(metadata);
-            own["type"] = "model";
+            own["type"] = health is null ? "model" : "endpoint";
+            if (health is not null)
+            {
+                own["healthy"] = health.Healthy;
+                own["healthCheckMs"] = Math.Round(health.LatencyMs, 3);
+                if (health.LastError is { } error)
+                    own["healthError"] = error;
+            }
+
             if (!model.Aliases.IsEmpty)
                 own["aliases"] = new JsonArray([.. model.Aliases.Select(a => (JsonNode)a)]);
             records.Add(LocalRecord(model.Id, model, capabilities, own, loaded, created));
@@ -67,6 +79,25 @@ internal static class ModelList
             var record = Record(selector.Id, selector.Name, selector.Description, created);
             record["meta"] = new JsonObject { ["llamaswap"] = meta };
             record["status"] = Status(SelectorLoaded(config, selector, states));
+            records.Add(record);
+        }
+
+        // A rule's virtual name (`auto`) is something clients can ask for, so they must be able to pick it.
+        foreach (var rule in config.Routes)
+        {
+            if (rule.Match.Model is not { } name || NamesSomethingElse(config, name) || records.Any(r => (string?)r["id"] == name))
+                continue;
+            var record = Record(name, "", "", created);
+            record["meta"] = new JsonObject
+            {
+                ["llamaswap"] = new JsonObject
+                {
+                    ["type"] = "route",
+                    ["rule"] = rule.Name,
+                    ["targets"] = new JsonArray([.. rule.Targets.Select(t => (JsonNode)t.Model)]),
+                },
+            };
+            record["status"] = Status(false);
             records.Add(record);
         }
 

@@ -1,12 +1,14 @@
 using System.Text.RegularExpressions;
 using LlamaSwap.Configuration;
 using LlamaSwap.Proxy.Auth;
+using LlamaSwap.Proxy.Rules;
 
 namespace LlamaSwap.Proxy.Resolution;
 
 /// <summary>
 /// Lookups derived once from one configuration: peer model names (full and unique bare names), the
-/// compiled <c>upstream.ignorePaths</c> and the API key validator. Immutable; a reload builds a new one.
+/// compiled <c>upstream.ignorePaths</c>, the compiled routing rules and the API key validator. Immutable; a
+/// reload builds a new one.
 /// </summary>
 internal sealed class RoutingTable
 {
@@ -37,6 +39,7 @@ internal sealed class RoutingTable
 
         IgnorePaths = [.. config.UpstreamIgnorePaths.Select(p => new Regex(p, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100)))];
         Keys = new ApiKeyValidator(config.ApiKeys);
+        Rules = [.. config.Routes.Select(r => new CompiledRule(r))];
     }
 
     public LlamaSwapConfig Config { get; }
@@ -44,6 +47,23 @@ internal sealed class RoutingTable
     public IReadOnlyList<Regex> IgnorePaths { get; }
 
     public ApiKeyValidator Keys { get; }
+
+    public IReadOnlyList<CompiledRule> Rules { get; }
+
+    /// <summary>The first rule this request satisfies, or null: the request then resolves by its model name alone.</summary>
+    public CompiledRule? MatchRule(string model, HttpRequest request)
+    {
+        foreach (var rule in Rules)
+        {
+            if (rule.Matches(model, request))
+                return rule;
+        }
+
+        return null;
+    }
+
+    /// <summary>The key a name's backend is known by (model id, <c>peer/model</c>, or the name itself for a selector).</summary>
+    public string BackendOf(string name) => Local(name)?.Id ?? Peer(name)?.FullName ?? name;
 
     public ModelConfig? Local(string name) =>
         Config.ResolveModelId(name) is { } id ? Config.Models[id] : null;

@@ -1,3 +1,4 @@
+using LlamaSwap.Proxy.Errors;
 using LlamaSwap.Proxy.Resolution;
 
 namespace LlamaSwap.Proxy.Routing;
@@ -7,6 +8,8 @@ namespace LlamaSwap.Proxy.Routing;
 /// <param name="Content">The body to send; null for none.</param>
 /// <param name="CapturedBody">The body as sent upstream when it is already in memory (for activity captures).</param>
 /// <param name="Stream">The client asked for a streamed answer (loading state applies only then).</param>
+/// <param name="CanFallBack">Another backend can take over: a failure before any byte is returned, not written.</param>
+/// <param name="HideBackendAs">When set, the response names this model and carries no server headers of the upstream.</param>
 internal sealed record Dispatch(
     HttpContext Context,
     RoutingTable Table,
@@ -15,4 +18,9 @@ internal sealed record Dispatch(
     QueryString Query,
     HttpContent? Content,
     ReadOnlyMemory<byte>? CapturedBody,
-    bool Stream);
+    bool Stream,
+    bool CanFallBack = false,
+    string? HideBackendAs = null);
+
+/// <summary>How a dispatch ended: the status the client got, or the error handed back for another backend to take over.</summary>
+internal readonly record struct DispatchOutcome(int StatusCode, ProxyError? Deferred = null);

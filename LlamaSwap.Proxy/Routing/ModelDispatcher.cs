@@ -16,8 +16,12 @@ namespace LlamaSwap.Proxy.Routing;
 ///              (2) Acquire a lease (queue / swap / start), streaming loading state meanwhile when it applies
 ///              (3) forward to the lease's upstream while holding it; the lease ends the forward if revoked
 ///              (4) release lease and slot, on every path
+/// endpoint:    concurrency slot, then forward to its URL (no lease: nothing is started)
 /// peer model:  forward to the peer with its own key (no lease, no limit, no loading state)
 /// </code>
+/// With <see cref="Dispatch.CanFallBack"/>, a failure before any byte reached the client (no slot, a start
+/// failure, an unreachable or failing upstream) is handed back in <see cref="DispatchOutcome.Deferred"/>, for a
+/// routing rule to try its next backend; nothing is written then, and no loading state is sent.
 /// A <c>proxy request</c> span and the request metrics cover the whole; the activity observer (when
 /// one is registered) sees the body sent, the response and any failure, and can cancel the request.
 /// </remarks>
@@ -30,7 +34,7 @@ internal sealed partial class ModelDispatcher(
     IHostApplicationLifetime lifetime,
     ILogger<ModelDispatcher> logger)
 {
-    public async Task DispatchAsync(Dispatch dispatch)
+    public async Task<DispatchOutcome> DispatchAsync(Dispatch dispatch)
     {
         var context = dispatch.Context;
         var model = dispatch.Model;
@@ -45,35 +49,43 @@ internal sealed partial class ModelDispatcher(
         var scope = context.RequestServices.GetService<IRequestActivity>()?.Begin(context, model.Target, model.RequestedName);
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, scope?.Cancelled ?? CancellationToken.None);
         telemetry.RequestStarted(model.Target);
-        var status = UpstreamForwarder.ClientClosedRequest;
+        var outcome = new DispatchOutcome(UpstreamForwarder.ClientClosedRequest);
         try
         {
             if (dispatch.CapturedBody is { } body)
                 scope?.RequestBody(body);
-            status = model.Local is { } local
-                ? await LocalAsync(dispatch, local, scope, timing, cancellation.Token).ConfigureAwait(false)
-                : await PeerAsync(dispatch, scope, timing, cancellation.Token).ConfigureAwait(false);
+            outcome = model.Local switch
+            {
+                { IsEndpoint: true } endpoint => await EndpointAsync(dispatch, endpoint, scope, timing, cancellation.Token).ConfigureAwait(false),
+                { } local => await LocalAsync(dispatch, local, scope, timing, cancellation.Token).ConfigureAwait(false),
+                null => await PeerAsync(dispatch, scope, timing, cancellation.Token).ConfigureAwait(false),
+            };
         }
         finally
         {
-            telemetry.RequestEnded(model.Target, status, timing.Elapsed);
-            RequestTiming.SetStatus(activity, status);
+            telemetry.RequestEnded(model.Target, outcome.StatusCode, timing.Elapsed);
+            RequestTiming.SetStatus(activity, outcome.StatusCode);
+            if (outcome.Deferred is { } deferred)
+                activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, deferred.Message);
             if (scope is not null)
                 await scope.DisposeAsync().ConfigureAwait(false);
         }
+
+        return outcome;
     }
 
-    private async Task<int> LocalAsync(Dispatch dispatch, ModelConfig local, RequestActivityScope? scope, RequestTiming timing, CancellationToken cancellationToken)
+    private async Task<DispatchOutcome> LocalAsync(Dispatch dispatch, ModelConfig local, RequestActivityScope? scope, RequestTiming timing, CancellationToken cancellationToken)
     {
         var context = dispatch.Context;
 
         // :: Step 1: admission, before anything is written.
         using var slot = gate.TryEnter(local.Id, local.ConcurrencyLimit);
         if (slot is null)
-            return await FailAsync(context, scope, timing, ProxyError.TooManyRequests()).ConfigureAwait(false);
+            return await FailOrDeferAsync(dispatch, scope, timing, ProxyError.TooManyRequests()).ConfigureAwait(false);
 
         // :: Step 2: the lease; the Proxy stopping ends only this wait, never a response in progress.
-        var loading = dispatch.Stream && local.SendLoadingState && dispatch.UpstreamPath.StartsWith(ProxyRoutes.ChatCompletions, StringComparison.Ordinal)
+        var loading = !dispatch.CanFallBack && dispatch.Stream && local.SendLoadingState
+            && dispatch.UpstreamPath.StartsWith(ProxyRoutes.ChatCompletions, StringComparison.Ordinal)
             ? new LoadingStateStream(context, dispatch.Model.RequestedName, local.LoadingStateStyle, time, timing)
             : null;
         using var acquireCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -87,9 +99,9 @@ internal sealed partial class ModelDispatcher(
         if (loading is not null)
             await loading.FinishAsync().ConfigureAwait(false);
         if (outcome.Error is { } error)
-            return await FailAsync(context, scope, timing, error).ConfigureAwait(false);
+            return await FailOrDeferAsync(dispatch, scope, timing, error).ConfigureAwait(false);
         if (outcome.Lease is not { } lease)
-            return UpstreamForwarder.ClientClosedRequest;
+            return new(UpstreamForwarder.ClientClosedRequest);
 
         // :: Step 3: forward while the lease is held.
         await using (lease.ConfigureAwait(false))
@@ -98,10 +110,11 @@ internal sealed partial class ModelDispatcher(
             var target = UpstreamUri.Combine(lease.Ready.UpstreamBaseUrl, dispatch.UpstreamPath, dispatch.Query);
             var credentials = new UpstreamCredentials(RemoveClientKey: dispatch.Table.Keys.Enabled, ReplacementKey: null);
             var result = await forwarder.ForwardAsync(
-                new ForwardRequest(context, target, dispatch.Content, local.Id, local.Timeouts, credentials, Peer: false, scope, timing),
+                new ForwardRequest(context, target, dispatch.Content, local.Id, local.Timeouts, credentials, Peer: false, scope, timing, dispatch.CanFallBack,
+                    dispatch.HideBackendAs),
                 forwardCancellation.Token).ConfigureAwait(false);
             if (result.End != ForwardEnd.Cancelled)
-                return result.StatusCode;
+                return Outcome(result, scope);
 
             // :: Step 4 (early): the lease was revoked or the request cancelled through the API.
             var reason = lease.Revoked.IsCancellationRequested
@@ -109,14 +122,30 @@ internal sealed partial class ModelDispatcher(
                 : "request cancelled";
             LogCutShort(logger, local.Id, reason);
             if (!context.Response.HasStarted)
-                return await FailAsync(context, scope, timing, ProxyError.Unspecific(reason)).ConfigureAwait(false);
+                return new(await FailAsync(context, scope, timing, ProxyError.Unspecific(reason)).ConfigureAwait(false));
             scope?.Failed(result.StatusCode, reason);
             context.Abort();
-            return result.StatusCode;
+            return new(result.StatusCode);
         }
     }
 
-    private async Task<int> PeerAsync(Dispatch dispatch, RequestActivityScope? scope, RequestTiming timing, CancellationToken cancellationToken)
+    private async Task<DispatchOutcome> EndpointAsync(Dispatch dispatch, ModelConfig endpoint, RequestActivityScope? scope, RequestTiming timing,
+        CancellationToken cancellationToken)
+    {
+        using var slot = gate.TryEnter(endpoint.Id, endpoint.ConcurrencyLimit);
+        if (slot is null)
+            return await FailOrDeferAsync(dispatch, scope, timing, ProxyError.TooManyRequests()).ConfigureAwait(false);
+
+        var target = UpstreamUri.Combine(endpoint.Proxy, dispatch.UpstreamPath, dispatch.Query);
+        var credentials = new UpstreamCredentials(RemoveClientKey: dispatch.Table.Keys.Enabled, ReplacementKey: null);
+        var result = await forwarder.ForwardAsync(
+            new ForwardRequest(dispatch.Context, target, dispatch.Content, endpoint.Id, endpoint.Timeouts, credentials, Peer: false, scope, timing, dispatch.CanFallBack,
+                dispatch.HideBackendAs),
+            cancellationToken).ConfigureAwait(false);
+        return await CancelledOrOutcomeAsync(dispatch, result, scope, timing).ConfigureAwait(false);
+    }
+
+    private async Task<DispatchOutcome> PeerAsync(Dispatch dispatch, RequestActivityScope? scope, RequestTiming timing, CancellationToken cancellationToken)
     {
         var peer = dispatch.Model.Peer!.Peer;
         var credentials = peer.ApiKey.Length > 0
@@ -124,16 +153,41 @@ internal sealed partial class ModelDispatcher(
             : new UpstreamCredentials(RemoveClientKey: dispatch.Table.Keys.Enabled, ReplacementKey: null);
         var target = UpstreamUri.Combine(peer.Proxy, dispatch.UpstreamPath, dispatch.Query);
         var result = await forwarder.ForwardAsync(
-            new ForwardRequest(dispatch.Context, target, dispatch.Content, dispatch.Model.Target, peer.Timeouts, credentials, Peer: true, scope, timing),
+            new ForwardRequest(dispatch.Context, target, dispatch.Content, dispatch.Model.Target, peer.Timeouts, credentials, Peer: true, scope, timing, dispatch.CanFallBack,
+                dispatch.HideBackendAs),
             cancellationToken).ConfigureAwait(false);
-        if (result.End == ForwardEnd.Cancelled)
+        return await CancelledOrOutcomeAsync(dispatch, result, scope, timing).ConfigureAwait(false);
+    }
+
+    /// <summary>For forwards without a lease: a cancelled one answers 500 before any byte, or is cut off after.</summary>
+    private static async Task<DispatchOutcome> CancelledOrOutcomeAsync(Dispatch dispatch, ForwardResult result, RequestActivityScope? scope, RequestTiming timing)
+    {
+        if (result.End != ForwardEnd.Cancelled)
+            return Outcome(result, scope);
+        if (!dispatch.Context.Response.HasStarted)
+            return new(await FailAsync(dispatch.Context, scope, timing, ProxyError.Unspecific("request cancelled")).ConfigureAwait(false));
+        dispatch.Context.Abort();
+        return new(result.StatusCode);
+    }
+
+    private static DispatchOutcome Outcome(ForwardResult result, RequestActivityScope? scope)
+    {
+        if (result is not { End: ForwardEnd.Deferred, Error: { } error })
+            return new(result.StatusCode);
+        scope?.Failed(error.StatusCode, error.Message);
+        return new(result.StatusCode, error);
+    }
+
+    /// <summary>Writes the error, or hands it back untouched when another backend can still answer.</summary>
+    private static async Task<DispatchOutcome> FailOrDeferAsync(Dispatch dispatch, RequestActivityScope? scope, RequestTiming timing, ProxyError error)
+    {
+        if (dispatch.CanFallBack && !dispatch.Context.Response.HasStarted)
         {
-            if (!dispatch.Context.Response.HasStarted)
-                return await FailAsync(dispatch.Context, scope, timing, ProxyError.Unspecific("request cancelled")).ConfigureAwait(false);
-            dispatch.Context.Abort();
+            scope?.Failed(error.StatusCode, error.Message);
+            return new(error.StatusCode, error);
         }
 
-        return result.StatusCode;
+        return new(await FailAsync(dispatch.Context, scope, timing, error).ConfigureAwait(false));
     }
 
     internal static async Task<int> FailAsync(HttpContext context, RequestActivityScope? scope, RequestTiming? timing, ProxyError error)

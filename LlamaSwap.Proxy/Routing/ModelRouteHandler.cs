@@ -1,15 +1,17 @@
 using LlamaSwap.Proxy.Errors;
 using LlamaSwap.Proxy.Filters;
 using LlamaSwap.Proxy.Requests;
+using LlamaSwap.Proxy.Forwarding;
 using LlamaSwap.Proxy.Resolution;
+using LlamaSwap.Proxy.Rules;
 
 namespace LlamaSwap.Proxy.Routing;
 
 /// <summary>
-/// The first half of a model-dispatched request (the inference routes): find the model, resolve it,
-/// plan the body, then hand over to <see cref="ModelDispatcher"/>.
+/// The first half of a model-dispatched request (the inference routes): find the model, let a routing rule
+/// choose among backends or resolve the name, plan the body, then hand over to <see cref="ModelDispatcher"/>.
 /// </summary>
-internal sealed class ModelRouteHandler(RoutingTableCache tables, ModelResolver resolver, ModelDispatcher dispatcher)
+internal sealed class ModelRouteHandler(RoutingTableCache tables, ModelResolver resolver, ModelDispatcher dispatcher, RuleRouter router)
 {
     public async Task HandleAsync(HttpContext context, string upstreamPath)
     {
@@ -37,38 +39,62 @@ internal sealed class ModelRouteHandler(RoutingTableCache tables, ModelResolver 
                 return;
             }
 
+            if (table.MatchRule(requested, context.Request) is { } rule)
+            {
+                // Several backends may each need the body: read it once, so every attempt sends it again.
+                try
+                {
+                    await inbound.ReadToEndAsync(aborted).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is IOException or BadHttpRequestException or OperationCanceledException)
+                {
+                    if (!aborted.IsCancellationRequested)
+                        await ModelDispatcher.FailAsync(context, null, null, ProxyError.UnreadableBody(e.Message)).ConfigureAwait(false);
+                    return;
+                }
+
+                await router.RouteAsync(context, table, rule, requested,
+                    (model, hideAs, _) => ForwardAsync(context, table, inbound, model, upstreamPath, canFallBack: true, hideAs)).ConfigureAwait(false);
+                return;
+            }
+
             var resolution = resolver.Resolve(table, requested);
             using var selectorLease = resolution.SelectorLease;
-            if (resolution.Model is not { } model)
+            if (resolution.Model is not { } resolved)
             {
                 await ModelDispatcher.FailAsync(context, null, null, resolution.Error!).ConfigureAwait(false);
                 return;
             }
 
-            var filters = model.Local is { } local
-                ? ParamFilters.For(local.Filters, model.Name)
-                : new ParamFilters(model.Peer!.Peer.Filters.StripParams, model.Peer.Peer.Filters.SetParams, null);
-            RequestRewriter.Outcome rewrite;
-            try
-            {
-                rewrite = await RequestRewriter.RewriteAsync(inbound, model.UpstreamModelName, filters, aborted).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is IOException or BadHttpRequestException or OperationCanceledException)
-            {
-                if (!aborted.IsCancellationRequested)
-                    await ModelDispatcher.FailAsync(context, null, null, ProxyError.UnreadableBody(e.Message)).ConfigureAwait(false);
-                return;
-            }
-
-            if (rewrite.Error is { } rewriteError)
-            {
-                await ModelDispatcher.FailAsync(context, null, null, rewriteError).ConfigureAwait(false);
-                return;
-            }
-
-            using var content = rewrite.Content;
-            await dispatcher.DispatchAsync(new Dispatch(context, table, model, upstreamPath, rewrite.Query, content, rewrite.CapturedBody, inbound.Stream))
-                .ConfigureAwait(false);
+            await ForwardAsync(context, table, inbound, resolved, upstreamPath, canFallBack: false, hideBackendAs: null).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Rewrites the body for <paramref name="model"/> (its name, its filters) and dispatches it there.</summary>
+    private async ValueTask<DispatchOutcome> ForwardAsync(HttpContext context, RoutingTable table, InboundRequest inbound, ResolvedModel model,
+        string upstreamPath, bool canFallBack, string? hideBackendAs)
+    {
+        var aborted = context.RequestAborted;
+        var filters = model.Local is { } local
+            ? ParamFilters.For(local.Filters, model.Name)
+            : new ParamFilters(model.Peer!.Peer.Filters.StripParams, model.Peer.Peer.Filters.SetParams, null);
+        RequestRewriter.Outcome rewrite;
+        try
+        {
+            rewrite = await RequestRewriter.RewriteAsync(inbound, model.UpstreamModelName, filters, aborted).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or BadHttpRequestException or OperationCanceledException)
+        {
+            if (aborted.IsCancellationRequested)
+                return new(UpstreamForwarder.ClientClosedRequest);
+            return new(await ModelDispatcher.FailAsync(context, null, null, ProxyError.UnreadableBody(e.Message)).ConfigureAwait(false));
+        }
+
+        if (rewrite.Error is { } rewriteError)
+            return new(await ModelDispatcher.FailAsync(context, null, null, rewriteError).ConfigureAwait(false));
+
+        using var content = rewrite.Content;
+        return await dispatcher.DispatchAsync(new Dispatch(context, table, model, upstreamPath, rewrite.Query, content, rewrite.CapturedBody,
+            inbound.Stream, canFallBack, hideBackendAs)).ConfigureAwait(false);
     }
 }

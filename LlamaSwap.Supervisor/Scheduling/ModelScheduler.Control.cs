@@ -86,13 +86,13 @@ internal sealed partial class ModelScheduler
         var config = c.Config;
         foreach (var slot in _slots.Values.ToArray())
         {
-            if (config.Models.TryGetValue(slot.Id, out var model))
+            if (config.Models.TryGetValue(slot.Id, out var model) && !model.IsEndpoint)
                 Reconfigure(slot, model);
             else
                 Retire(slot);
         }
 
-        foreach (var model in config.Models.Values)
+        foreach (var model in ManagedModels(config))
         {
             if (_slots.ContainsKey(model.Id))
                 continue;

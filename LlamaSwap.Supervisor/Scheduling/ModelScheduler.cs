@@ -51,13 +51,16 @@ internal sealed partial class ModelScheduler : IAsyncDisposable
         _options = options ?? new SchedulerOptions();
         _config = config;
         _planner = EvictionPlanners.For(config.Routing);
-        foreach (var model in config.Models.Values)
+        foreach (var model in ManagedModels(config))
             _slots.Add(model.Id, new ModelSlot(model));
         _latest = new SnapshotNode(BuildSnapshot(0));
         _currentConfig = config;
         _telemetry = new SchedulerTelemetry(() => _latest.Snapshot);
         _loop = Task.Run(RunAsync);
     }
+
+    /// <summary>The models with a process to run: endpoint models (a URL, no cmd) are the Proxy's alone.</summary>
+    private static IEnumerable<ModelConfig> ManagedModels(LlamaSwapConfig config) => config.Models.Values.Where(m => !m.IsEndpoint);
 
     /// <summary>Errors the loop caught and survived; always 0 unless there is a bug (tests assert it).</summary>
     internal int LoopFaults => Volatile.Read(ref _loopFaults);
