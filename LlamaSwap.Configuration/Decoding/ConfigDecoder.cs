@@ -49,7 +49,7 @@ internal static class ConfigDecoder
         foreach (var entry in models?.Entries ?? [])
         {
             var port = document.Ports.TryGetValue(entry.Name, out var allocated) ? allocated : (int?)null;
-            if (ModelDecoder.Decode(entry, models!, globals, port, document.DefaultedProxies.Contains(entry.Name)) is { } model)
+            if (ModelDecoder.Decode(entry, models!, globals, port) is { } model)
             {
                 result[entry.Name] = model;
             }

@@ -14,8 +14,7 @@ internal static class ModelDecoder
     private const int TtlUseGlobal = -1;
     private const string NoHealthCheck = "none";
 
-    /// <param name="defaultedProxy">The model gave no <c>proxy</c> (or <c>endpoint</c>): it must have a <c>cmd</c>.</param>
-    public static ModelConfig? Decode(YamlEntry entry, Section models, LlamaSwapConfig globals, int? port, bool defaultedProxy)
+    public static ModelConfig? Decode(YamlEntry entry, Section models, LlamaSwapConfig globals, int? port)
     {
         var id = entry.Name;
         if (Section.Open(entry.Value, models.PathOf(id), entry.Key.Start, models.Diagnostics, Keys.Model) is not { } model)
@@ -29,15 +28,12 @@ internal static class ModelDecoder
                 "healthCheckTimeout is a top-level setting; the per-model value is ignored");
         }
 
+        // No cmd and no URL is reported where ${PORT} is allocated: the default proxy has no port to use.
         var cmd = model.String(Keys.Cmd) ?? "";
-        if (cmd.Trim().Length == 0 && defaultedProxy)
-        {
-            model.Error("needs a cmd (a server LlamaSwap starts) or an endpoint URL (a server that is already running)");
-        }
-
         if (model.Has(Keys.Endpoint))
         {
-            if (!defaultedProxy && model.Has(Keys.Proxy) && model.String(Keys.Endpoint) != model.String(Keys.Proxy))
+            // Without a proxy key the endpoint was copied into it; two different URLs leave the intent unclear.
+            if (model.String(Keys.Endpoint) != model.String(Keys.Proxy))
                 model.Error(Keys.Endpoint, "give either endpoint or proxy, not both");
             if (cmd.Trim().Length > 0)
                 model.Error(Keys.Endpoint, "an endpoint model has no cmd (use proxy: for the URL of a server cmd starts)");

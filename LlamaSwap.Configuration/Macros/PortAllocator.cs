@@ -44,9 +44,9 @@ internal static class PortAllocator
             }
             else if (model[Keys.Proxy] is YamlScalar { IsString: true } proxy && proxy.Value.Contains(slug, StringComparison.Ordinal))
             {
-                var hint = document.DefaultedProxies.Contains(entry.Name)
-                    ? $" (proxy defaults to {MacroExpander.DefaultProxy}: set proxy to the server's URL, or use ${{PORT}} in cmd)"
-                    : "";
+                var hint = !document.DefaultedProxies.Contains(entry.Name) ? ""
+                    : model[Keys.Cmd] is null ? " (a model needs a cmd that starts its server, or an endpoint: the URL of a server already running)"
+                    : $" (proxy defaults to {MacroExpander.DefaultProxy}: set proxy to the server's URL, or use ${{PORT}} in cmd)";
                 diagnostics.Error(proxy, KeyPath.Child(modelPath, Keys.Proxy),
                     $"proxy uses ${{PORT}} but cmd does not - ${{PORT}} is only available when used in cmd{hint}");
             }

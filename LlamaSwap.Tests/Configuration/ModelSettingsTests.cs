@@ -194,6 +194,12 @@ public sealed class ModelSettingsTests
     public void NullModelGetsDefaultsAndTheDefaultProxyRule() =>
         AssertError(Yaml("models:", "  m:"),
             "models.yaml:2:3 models.m.proxy: proxy uses ${PORT} but cmd does not - ${PORT} is only available when used in cmd " +
+            "(a model needs a cmd that starts its server, or an endpoint: the URL of a server already running)");
+
+    [Fact]
+    public void ACmdWithoutPortStillGetsTheDefaultProxyHint() =>
+        AssertError(Yaml("models:", "  m:", "    cmd: server --fixed-port 9000"),
+            "models.yaml:2:3 models.m.proxy: proxy uses ${PORT} but cmd does not - ${PORT} is only available when used in cmd " +
             "(proxy defaults to http://localhost:${PORT}: set proxy to the server's URL, or use ${PORT} in cmd)");
 
     [Fact]
