@@ -93,7 +93,7 @@ public sealed class RoutesTests
     {
         var result = AssertError(Config("routes:", "  - match: { modelPattern: '([' }", "    targets: [small]", "  - name: empty"),
             "models.yaml:10:28 routes[0].match.modelPattern: invalid regular expression: Invalid pattern '([' at offset 2. Unterminated [] set.");
-        Assert.Contains(result.Errors, e => e.ToString().Contains("routes[1]: needs at least one target", StringComparison.Ordinal));
+        Assert.Contains(result.Errors, e => e.ToString() == "models.yaml:12:5 routes[1].targets: needs at least one target (a model name, or {model, weight})");
     }
 
     [Fact]
