@@ -87,7 +87,7 @@ internal sealed partial class UpstreamForwarder(UpstreamClientPool pool, ProxyTe
             {
                 ResponseHeaderCopier.Copy(response, http);
                 if (forward.HideBackendAs is not null)
-                    HideServerHeaders(http.Headers, rewritten: rewriter is not null);
+                    HideBackendHeaders(http.Headers, forward.Model, rewritten: rewriter is not null);
                 forward.Scope?.ResponseStarted(status, http.Headers);
             }
             else
@@ -198,14 +198,19 @@ internal sealed partial class UpstreamForwarder(UpstreamClientPool pool, ProxyTe
     }
 
     /// <summary>
-    /// Takes out what names the upstream's software (a rule's <c>hideBackend</c>); a body whose model name is rewritten
-    /// changes length, so it goes chunked.
+    /// Takes out what names the upstream (a rule's <c>hideBackend</c>): its server software, and any header whose
+    /// value is the backend's model id. A body whose model name is rewritten changes length, so it goes chunked.
     /// </summary>
-    private static void HideServerHeaders(IHeaderDictionary headers, bool rewritten)
+    private static void HideBackendHeaders(IHeaderDictionary headers, string backendModel, bool rewritten)
     {
-        headers.Remove("Server");
-        headers.Remove("X-Powered-By");
-        headers.Remove("Via");
+        foreach (var name in headers.Keys.ToList())
+        {
+            if (name.Equals("Server", StringComparison.OrdinalIgnoreCase) || name.Equals("X-Powered-By", StringComparison.OrdinalIgnoreCase)
+                || name.Equals("Via", StringComparison.OrdinalIgnoreCase)
+                || headers[name].Any(v => string.Equals(v, backendModel, StringComparison.OrdinalIgnoreCase)))
+                headers.Remove(name);
+        }
+
         if (rewritten)
             headers.ContentLength = null;
     }

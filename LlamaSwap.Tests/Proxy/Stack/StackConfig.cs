@@ -32,6 +32,9 @@ internal sealed class StackConfig
     /// <summary>A model served by an upstream the test runs at <paramref name="baseUrl"/>.</summary>
     public StackConfig External(string id, string baseUrl, string extra = "") => Entry(id, "sleep 3600", baseUrl, extra);
 
+    /// <summary>An endpoint model: no <c>cmd</c>, only the URL of a server the test runs; the Proxy alone serves it.</summary>
+    public StackConfig Endpoint(string id, string baseUrl, string extra = "") => Entry(id, null, baseUrl, extra, urlKey: "endpoint");
+
     /// <summary>Top-level YAML (peers, profiles, selectors, apiKeys …) appended as is.</summary>
     public StackConfig Top(string yaml)
     {
@@ -46,11 +49,12 @@ internal sealed class StackConfig
 
     public override string ToString() => ToYaml();
 
-    private StackConfig Entry(string id, string cmd, string proxy, string extra)
+    private StackConfig Entry(string id, string? cmd, string url, string extra, string urlKey = "proxy")
     {
         _models.Append("  ").Append(Quote(id)).Append(":\n");
-        _models.Append("    cmd: ").Append(Quote(cmd)).Append('\n');
-        _models.Append("    proxy: ").Append(Quote(proxy)).Append('\n');
+        if (cmd is not null)
+            _models.Append("    cmd: ").Append(Quote(cmd)).Append('\n');
+        _models.Append("    ").Append(urlKey).Append(": ").Append(Quote(url)).Append('\n');
         if (extra.Length > 0)
             _models.Append(extra.TrimEnd('\n')).Append('\n');
         return this;
