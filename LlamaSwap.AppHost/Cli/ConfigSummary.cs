@@ -14,10 +14,22 @@ internal static class ConfigSummary
         text.AppendLine($"  {config.Models.Count} model(s), {config.Aliases.Count} alias(es), {groups} group(s), {config.Peers.Count} peer(s), routing: {DescribeRouting(config.Routing)}");
         foreach (var model in config.Models.Values)
         {
+            if (model.IsEndpoint)
+            {
+                text.AppendLine($"  - {model.Id}: endpoint {model.Proxy}, health check {model.CheckEndpoint}");
+                continue;
+            }
+
             var port = model.Port is { } p ? $"port {p}" : "no ${PORT}";
             var ttl = model.Ttl is { } t ? $"ttl {t.TotalSeconds:0}s" : "no ttl";
             var aliases = model.Aliases.IsEmpty ? "" : $", aliases: {string.Join(", ", model.Aliases)}";
             text.AppendLine($"  - {model.Id}: {port}, {ttl}, proxy {model.Proxy}{aliases}");
+        }
+
+        foreach (var rule in config.Routes)
+        {
+            var targets = string.Join(", ", rule.Targets.Select(t => $"{t.Model}×{t.Weight}").Concat(rule.Fallback.Select(f => $"then {f}")));
+            text.AppendLine($"  route {rule.Name}: {targets}");
         }
 
         var ports = config.Models.Values.Select(m => m.Port).OfType<int>().ToList();

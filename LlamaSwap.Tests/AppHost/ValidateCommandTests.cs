@@ -43,6 +43,29 @@ public sealed class ValidateCommandTests : IDisposable
     }
 
     [Fact]
+    public void EndpointModelsAndRoutesAreSummarised()
+    {
+        var path = WriteConfig("""
+            models:
+              a:
+                cmd: server --port ${PORT}
+              remote:
+                endpoint: http://10.0.0.7:8080
+            routes:
+              - name: auto
+                match: { model: auto }
+                targets: [{ model: a, weight: 3 }, remote]
+                fallback: [remote]
+            """);
+        var output = new StringWriter();
+
+        Assert.Equal(0, ValidateCommand.Run(new ConfigSource(path), output, new StringWriter()));
+        var text = output.ToString();
+        Assert.Contains("- remote: endpoint http://10.0.0.7:8080, health check /health", text);
+        Assert.Contains("route auto: a×3, remote×1, then remote", text);
+    }
+
+    [Fact]
     public void InvalidConfigurationListsEveryErrorWithItsPosition()
     {
         var path = WriteConfig("""
