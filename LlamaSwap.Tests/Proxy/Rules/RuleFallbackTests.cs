@@ -32,6 +32,19 @@ public sealed class RuleFallbackTests : IAsyncDisposable
                     targets: [{ model: dead, weight: 1 }, { model: loading, weight: 0 }, { model: broken, weight: 0 }, { model: good, weight: 0 }]
                 """));
         using var client = stack.CreateClient();
+        var routes = new System.Collections.Concurrent.ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == LlamaSwap.Proxy.Telemetry.ProxyTelemetry.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            // Other tests' Proxies run in this process too: only this rule's spans count.
+            ActivityStopped = activity =>
+            {
+                if (activity.OperationName == "route" && (string?)activity.GetTagItem("llamaswap.route.rule") == "resilient")
+                    routes.Enqueue(activity);
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
 
         var plain = await RuleClient.ChatAsync(client, "resilient");
         Assert.True(plain.Status == HttpStatusCode.OK, plain.Body);
@@ -44,6 +57,15 @@ public sealed class RuleFallbackTests : IAsyncDisposable
         Assert.Equal("good", streamed.Backend);
         Assert.StartsWith("data: {", streamed.Body, StringComparison.Ordinal);
         Assert.EndsWith("data: [DONE]", streamed.Body.TrimEnd(), StringComparison.Ordinal);
+
+        // The span ends when the handler returns, which may be just after the client read the last byte.
+        await RuleRoutingTests.WaitUntilAsync(() => routes.Count == 2, "both requests' route spans");
+        foreach (var route in routes)
+        {
+            Assert.Equal("good", route.GetTagItem("llamaswap.route.backend"));
+            Assert.Equal(4, route.GetTagItem("llamaswap.route.attempts"));
+            Assert.Equal(["dead", "loading", "broken"], route.Events.Where(e => e.Name == "fallback").Select(e => e.Tags.Single(t => t.Key == "llamaswap.route.backend").Value));
+        }
 
         var metrics = await RuleClient.MetricsAsync(stack);
         foreach (var failed in new[] { "dead", "loading", "broken" })

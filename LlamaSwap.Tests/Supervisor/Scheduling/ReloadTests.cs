@@ -77,6 +77,24 @@ public sealed class ReloadTests
     }
 
     [Fact]
+    public async Task EndpointModelsAreNotTheSchedulersEvenWhenAReloadMakesOneOfAModel()
+    {
+        var endpoint = Model("remote") with { Cmd = "", Proxy = "http://10.0.0.7:8080" };
+        await using var h = new SchedulerHarness(Config(new RoutingConfig(), Model("a"), endpoint));
+
+        Assert.Null((await h.FlushAsync())["remote"]);
+        await Assert.ThrowsAsync<UnknownModelException>(() => h.Acquire("remote").Bounded());
+
+        // A local model that becomes an endpoint leaves the scheduler once its lease ends.
+        var lease = await h.Acquire("a").Bounded();
+        await h.Scheduler.ApplyConfigAsync(Config(new RoutingConfig(), Model("a") with { Cmd = "" }, endpoint), Token).Bounded();
+        lease.Dispose();
+        await h.WaitForAsync(s => s["a"] is null, "a to leave the scheduler");
+        Assert.DoesNotContain(h.Processes.Created, p => p.IsAlive);
+        Assert.Equal(0, h.Processes.StartsOf("remote"));
+    }
+
+    [Fact]
     public async Task ARemovedIdleModelStopsAndDisappears()
     {
         await using var h = new SchedulerHarness(TwoModels());
