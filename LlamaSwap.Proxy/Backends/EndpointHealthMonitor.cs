@@ -27,6 +27,9 @@ internal sealed partial class EndpointHealthMonitor(
     private readonly ConcurrentDictionary<string, EndpointHealth> _health = new(StringComparer.Ordinal);
     private readonly HttpClient _client = new(new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30) });
 
+    /// <summary>Raised (on the monitor's loop) when an endpoint model enters or leaves the rotation.</summary>
+    public event Action? HealthChanged;
+
     /// <summary>The last result for a model; endpoints not checked yet (and every other model) count as healthy.</summary>
     public EndpointHealth For(string modelId) => _health.GetValueOrDefault(modelId, EndpointHealth.Unchecked);
 
@@ -103,6 +106,8 @@ internal sealed partial class EndpointHealthMonitor(
         }
 
         Record(model.Id, next);
+        if (previous.Healthy != next.Healthy)
+            HealthChanged?.Invoke();
     }
 
     private void Record(string modelId, EndpointHealth health)

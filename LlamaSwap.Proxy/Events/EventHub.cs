@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json.Serialization;
 using LlamaSwap.Proxy.Activity;
+using LlamaSwap.Proxy.Backends;
 using LlamaSwap.Proxy.Hosting;
 using LlamaSwap.Proxy.Listing;
 using LlamaSwap.Proxy.Logs;
@@ -17,7 +18,8 @@ namespace LlamaSwap.Proxy.Events;
 /// before any live message. <see cref="Broadcast"/> never waits on a client.
 /// </summary>
 internal sealed class EventHub(
-    LogFeeds logs, InFlightTracker inFlight, IProxyConfigProvider config, ISupervisorGateway gateway, ActiveProfile profile)
+    LogFeeds logs, InFlightTracker inFlight, IProxyConfigProvider config, ISupervisorGateway gateway, ActiveProfile profile,
+    EndpointHealthMonitor? endpoints = null)
 {
     private readonly Lock _modelStatusGate = new();
     private ImmutableArray<EventStream> _streams = [];
@@ -81,7 +83,7 @@ internal sealed class EventHub(
     }
 
     public ManagementEvent ModelStatus() =>
-        ManagementEvent.Json(EventTypes.ModelStatus, ModelStatusList.Build(config.Current, gateway.Latest));
+        ManagementEvent.Json(EventTypes.ModelStatus, ModelStatusList.Build(config.Current, gateway.Latest, endpoints is null ? null : endpoints.For));
 
     public ManagementEvent UiConfig() =>
         ManagementEvent.Json(EventTypes.UiConfig, new UiConfigPayload(new UiActivityConfig(config.Current.UiSessionIdHeaders)));

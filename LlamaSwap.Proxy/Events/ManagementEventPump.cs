@@ -1,4 +1,5 @@
 using LlamaSwap.Configuration;
+using LlamaSwap.Proxy.Backends;
 using LlamaSwap.Proxy.Resolution;
 using LlamaSwap.Proxy.Hosting;
 using LlamaSwap.Proxy.Supervision;
@@ -7,12 +8,12 @@ namespace LlamaSwap.Proxy.Events;
 
 /// <summary>
 /// Turns state changes into <c>/api/events</c> messages: <c>modelStatus</c> when the Supervisor reports a
-/// state change, after every configuration reload, and on a profile change (which also sends
-/// <c>profileChanged</c>). Activity rows, in-flight updates and log chunks are published by their owners.
+/// state change, when an endpoint model enters or leaves the rotation, after every configuration reload, and on a
+/// profile change (which also sends <c>profileChanged</c>). Activity rows, in-flight updates and log chunks are published by their owners.
 /// </summary>
 internal sealed partial class ManagementEventPump(
     EventHub hub, IProxyConfigProvider config, ActiveProfile profile, ISupervisorGateway gateway,
-    TimeProvider time, ILogger<ManagementEventPump> logger) : BackgroundService
+    TimeProvider time, ILogger<ManagementEventPump> logger, EndpointHealthMonitor? endpoints = null) : BackgroundService
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
 
@@ -20,6 +21,8 @@ internal sealed partial class ManagementEventPump(
     {
         config.Changed += OnConfigChanged;
         profile.Changed += OnProfileChanged;
+        if (endpoints is not null)
+            endpoints.HealthChanged += OnHealthChanged;
         return base.StartAsync(cancellationToken);
     }
 
@@ -27,6 +30,8 @@ internal sealed partial class ManagementEventPump(
     {
         config.Changed -= OnConfigChanged;
         profile.Changed -= OnProfileChanged;
+        if (endpoints is not null)
+            endpoints.HealthChanged -= OnHealthChanged;
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -60,6 +65,8 @@ internal sealed partial class ManagementEventPump(
     }
 
     private void OnConfigChanged(LlamaSwapConfig current) => hub.BroadcastModelStatus(force: true);
+
+    private void OnHealthChanged() => hub.BroadcastModelStatus(force: false);
 
     private void OnProfileChanged(string? name)
     {

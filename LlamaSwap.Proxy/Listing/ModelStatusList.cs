@@ -2,18 +2,20 @@ using System.Collections.Immutable;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using LlamaSwap.Configuration;
+using LlamaSwap.Proxy.Backends;
 using LlamaSwap.Rpc.Supervisor.V1;
 
 namespace LlamaSwap.Proxy.Listing;
 
 /// <summary>
 /// The <c>modelStatus</c> payload of <c>/api/events</c>: every configured local model sorted by id with its
-/// state (<c>stopped</c> until the Supervisor reports otherwise), then every peer model as <c>peer/model</c>.
+/// state (<c>stopped</c> until the Supervisor reports otherwise; an endpoint model is <c>ready</c> while it passes
+/// its health checks), then every peer model as <c>peer/model</c>.
 /// Profile pins and selectors are not part of it (as in llama-swap).
 /// </summary>
 internal static class ModelStatusList
 {
-    public static IReadOnlyList<ModelStatusEntry> Build(LlamaSwapConfig config, StateSnapshot? snapshot)
+    public static IReadOnlyList<ModelStatusEntry> Build(LlamaSwapConfig config, StateSnapshot? snapshot, Func<string, EndpointHealth>? endpointHealth = null)
     {
         var states = ModelStates.ById(snapshot);
         var entries = new List<ModelStatusEntry>();
@@ -24,7 +26,9 @@ internal static class ModelStatusList
                 model.Id,
                 model.Name,
                 model.Description,
-                ModelStates.Name(ModelStates.Of(states, model.Id)),
+                model.IsEndpoint
+                    ? ModelStates.Name((endpointHealth?.Invoke(model.Id) ?? EndpointHealth.Unchecked).Healthy ? ModelState.Ready : ModelState.Stopped)
+                    : ModelStates.Name(ModelStates.Of(states, model.Id)),
                 model.Unlisted,
                 "",
                 model.Aliases.IsEmpty ? null : model.Aliases,

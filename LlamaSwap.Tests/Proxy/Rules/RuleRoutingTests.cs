@@ -167,6 +167,10 @@ public sealed class RuleRoutingTests(RuleStackFixture fixture) : IClassFixture<R
         var a = models["a"].GetProperty("meta").GetProperty("llamaswap");
         Assert.Equal("endpoint", a.GetProperty("type").GetString());
         Assert.True(a.GetProperty("healthy").GetBoolean());
+
+        // The UI's model list (/api/events modelStatus) shows a healthy endpoint as ready, though no process runs for it.
+        using var status = JsonDocument.Parse(Stack.Service<LlamaSwap.Proxy.Events.EventHub>().ModelStatus().Data());
+        Assert.Equal("ready", status.RootElement.EnumerateArray().Single(m => m.GetProperty("id").GetString() == "a").GetProperty("state").GetString());
     }
 
     internal static async Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
