@@ -86,12 +86,10 @@ internal sealed class UiStack : IAsyncDisposable
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(5));
         builder.AddServiceDefaults("LlamaSwap.Proxy");
         builder.AddProxy();
-        builder.AddProxyUi();
 
         var app = builder.Build();
         app.MapDefaultEndpoints();
         app.MapProxy();
-        app.MapProxyUi();
         await app.StartAsync(TestContext.Current.CancellationToken);
         return app;
     }

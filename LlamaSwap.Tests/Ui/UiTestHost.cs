@@ -28,8 +28,6 @@ internal sealed class UiTestHost : IAsyncDisposable
         builder.AddProxyUi();
         var app = builder.Build();
         app.MapProxyUi();
-        // A composition root that maps the UI and a test host that adds it again must not collide.
-        app.MapProxyUi();
         await app.StartAsync(TestContext.Current.CancellationToken);
         return new UiTestHost(app, new Uri(app.Urls.First()));
     }
