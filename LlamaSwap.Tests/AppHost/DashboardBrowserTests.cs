@@ -12,7 +12,8 @@ using OpenTelemetry.Trace;
 namespace LlamaSwap.Tests.AppHost;
 
 /// <summary>
-/// Each dashboard page in a real browser (Debian's chromium, driven by npm playwright-core): it must
+/// Each dashboard page in a real browser (Debian's chromium, driven by npm playwright-core from the test suite's
+/// browser runner, LlamaSwap.Tests/Ui/browser): it must
 /// render its data without script errors. Screenshots are kept in
 /// <c>LlamaSwap.Tests/bin/&lt;configuration&gt;/net10.0/artifacts/dashboard/</c>.
 /// </summary>
@@ -122,8 +123,9 @@ public sealed class DashboardBrowserTests
     private static async Task<List<JsonElement>> RunBrowserAsync(string loginUrl, PageSpec[] pages)
     {
         Directory.CreateDirectory(ArtifactsDirectory);
-        var playwright = Path.Combine(RepositoryRoot(), "LlamaSwap.AppHost", "Dashboard", "web", "node_modules", "playwright-core", "index.mjs");
-        Assert.True(File.Exists(playwright), $"{playwright} is missing: the AppHost build runs npm ci in Dashboard/web");
+        // The one browser runner install of the test suite (the Proxy UI's tests use it too).
+        var playwright = Path.Combine(LlamaSwap.Tests.Ui.BrowserScenario.RunnerFolder, "node_modules", "playwright-core", "index.mjs");
+        Assert.True(File.Exists(playwright), $"{playwright} is missing: run `npm ci` in {LlamaSwap.Tests.Ui.BrowserScenario.RunnerFolder} (.ci/install-prerequisites does)");
         var configPath = Path.Combine(ArtifactsDirectory, "browser-config.json");
         await File.WriteAllTextAsync(configPath, JsonSerializer.Serialize(new
         {
@@ -144,15 +146,5 @@ public sealed class DashboardBrowserTests
         await node.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(120), TestContext.Current.CancellationToken);
         Assert.True(node.ExitCode == 0, $"the browser script failed ({node.ExitCode}):\n{await stderr}\n{await stdout}");
         return [.. (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement.Clone())];
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "LlamaSwap.Aspire.sln")))
-                return directory.FullName;
-        }
-        throw new InvalidOperationException($"no LlamaSwap.Aspire.sln above {AppContext.BaseDirectory}");
     }
 }

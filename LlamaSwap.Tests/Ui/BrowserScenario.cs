@@ -16,7 +16,7 @@ internal static class BrowserScenario
 
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
-    private static string RunnerFolder => Path.Combine(RepositoryRoot, "LlamaSwap.Tests", "Ui", "browser");
+    internal static string RunnerFolder => Path.Combine(RepositoryRoot, "LlamaSwap.Tests", "Ui", "browser");
 
     /// <summary>artifacts/ui-screenshots at the repository root, or LLAMASWAP_UI_ARTIFACTS.</summary>
     public static string ArtifactsRoot =>
