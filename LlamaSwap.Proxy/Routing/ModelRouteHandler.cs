@@ -1,7 +1,7 @@
 using LlamaSwap.Proxy.Errors;
 using LlamaSwap.Proxy.Filters;
-using LlamaSwap.Proxy.Requests;
 using LlamaSwap.Proxy.Forwarding;
+using LlamaSwap.Proxy.Requests;
 using LlamaSwap.Proxy.Resolution;
 using LlamaSwap.Proxy.Rules;
 
