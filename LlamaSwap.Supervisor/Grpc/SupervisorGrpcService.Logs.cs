@@ -14,6 +14,7 @@ internal sealed partial class SupervisorGrpcService
     /// <c>proxy</c> is the Supervisor's own log (<see cref="SupervisorLog"/>), <c>upstream</c> every upstream's
     /// output combined, a configured model id that model's output. A reader that falls behind loses live chunks
     /// (never the process's output itself): the next chunk is the drop marker with <c>dropped_bytes</c> set.
+    /// On <c>upstream</c>, each live chunk names the model that wrote it; its history is one interleaved blob.
     /// </summary>
     public override async Task StreamLogs(StreamLogsRequest request, IServerStreamWriter<LogChunk> responseStream, ServerCallContext context)
     {
@@ -24,7 +25,7 @@ internal sealed partial class SupervisorGrpcService
             var message = new LogChunk
             {
                 Data = ByteString.CopyFrom(chunk.Data.Span),
-                Source = source,
+                Source = chunk.Origin ?? source,
                 DroppedBytes = chunk.Kind == LogChunkKind.Dropped ? (ulong)chunk.DroppedBytes : 0,
             };
             await responseStream.WriteAsync(message, context);

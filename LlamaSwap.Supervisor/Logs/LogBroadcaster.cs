@@ -19,7 +19,8 @@ internal sealed class LogBroadcaster(int historyCapacity, int subscriberCapacity
 
     public static ReadOnlyMemory<byte> DroppedMarker(long bytes) => Encoding.UTF8.GetBytes($"\n— {bytes} bytes dropped —\n");
 
-    public void Write(ReadOnlySpan<byte> data)
+    /// <param name="origin">For a source that interleaves several writers: which one wrote these bytes.</param>
+    public void Write(ReadOnlySpan<byte> data, string? origin = null)
     {
         if (data.IsEmpty)
         {
@@ -34,7 +35,7 @@ internal sealed class LogBroadcaster(int historyCapacity, int subscriberCapacity
                 return;
             }
 
-            var chunk = new LogChunk(LogChunkKind.Live, data.ToArray());
+            var chunk = new LogChunk(LogChunkKind.Live, data.ToArray(), Origin: origin);
             foreach (var subscriber in _subscribers)
             {
                 subscriber.Offer(chunk);

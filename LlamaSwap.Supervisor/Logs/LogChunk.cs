@@ -14,4 +14,5 @@ internal enum LogChunkKind
 
 /// <summary>Raw upstream output (ANSI colours and partial lines as the process wrote them).</summary>
 /// <param name="DroppedBytes">For a <see cref="LogChunkKind.Dropped"/> marker, how many live bytes the reader missed; else 0.</param>
-internal readonly record struct LogChunk(LogChunkKind Kind, ReadOnlyMemory<byte> Data, long DroppedBytes = 0);
+/// <param name="Origin">The model a live chunk of the combined source came from; null elsewhere.</param>
+internal readonly record struct LogChunk(LogChunkKind Kind, ReadOnlyMemory<byte> Data, long DroppedBytes = 0, string? Origin = null);

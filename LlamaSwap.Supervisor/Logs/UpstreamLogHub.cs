@@ -23,7 +23,7 @@ internal sealed class UpstreamLogHub(UpstreamLogHubOptions options)
     public IReadOnlyCollection<string> Sources => [.. _sources.Keys];
 
     /// <summary>Where one model's process output goes: its own source and the combined one.</summary>
-    public UpstreamLogWriter GetWriter(string modelId) => new(Source(modelId), Source(CombinedSource));
+    public UpstreamLogWriter GetWriter(string modelId) => new(modelId, Source(modelId), Source(CombinedSource));
 
     /// <summary>The bytes a source kept (at most <see cref="UpstreamLogHubOptions.HistoryBytes"/>), oldest first.</summary>
     public byte[] GetHistory(string source) => _sources.TryGetValue(source, out var broadcaster) ? broadcaster.GetHistory() : [];

@@ -59,6 +59,27 @@ public sealed class StreamLogsTests
     }
 
     [Fact]
+    public async Task TheCombinedUpstreamSourceNamesTheModelOfEachLiveChunk()
+    {
+        await using var fixture = new ServiceFixture("models:\n  m:\n    cmd: fake-server\n    proxy: http://127.0.0.1:5999\n  n:\n    cmd: fake-server\n    proxy: http://127.0.0.1:5998\n");
+        fixture.Logs.GetWriter("m").Write("before\n"u8);
+        using var call = new CancellationTokenSource();
+        var reader = new BlockingWriter();
+        reader.Release();
+
+        var streaming = fixture.Service.StreamLogs(new StreamLogsRequest { Source = "upstream" }, reader, Context(call.Token));
+        await reader.WaitForAsync(m => m.Data.ToStringUtf8() == "before\n");
+        fixture.Logs.GetWriter("n").Write("from n\n"u8);
+        fixture.Logs.GetWriter("m").Write("from m\n"u8);
+        await reader.WaitForAsync(m => m.Data.ToStringUtf8() == "from m\n");
+        await call.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => streaming).WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        // History interleaves every model, so it keeps the combined name; live chunks say who wrote them.
+        Assert.Equal([("upstream", "before\n"), ("n", "from n\n"), ("m", "from m\n")], reader.Messages.Select(m => (m.Source, m.Data.ToStringUtf8())));
+    }
+
+    [Fact]
     public async Task AnUnknownSourceIsRefusedBeforeAnythingIsSent()
     {
         await using var fixture = new ServiceFixture(Yaml);
