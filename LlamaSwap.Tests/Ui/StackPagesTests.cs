@@ -27,7 +27,7 @@ public sealed class StackPagesTests
         await using var stack = await UiStack.StartAsync([ChatModel("loadable", "    ttl: 300\n")]);
         using var client = stack.CreateClient();
 
-        await BrowserScenario.RunAsync("models", stack.Address, new Dictionary<string, string> { ["model"] = "loadable", ["ttl"] = "5:00" });
+        await BrowserScenario.RunAsync("models", stack.Address, new Dictionary<string, string> { ["model"] = "loadable", ["expect"] = "ttl" });
 
         var running = await client.GetStringAsync("/running", TestContext.Current.CancellationToken);
         Assert.Equal("""{"running":[]}""", running.Replace(" ", "", StringComparison.Ordinal));

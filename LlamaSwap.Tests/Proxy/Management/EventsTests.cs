@@ -128,6 +128,28 @@ public sealed class EventsTests
     }
 
     [Fact]
+    public async Task ModelStatusCarriesTheTtlAndIsSentAgainWhenTheIdleClockStarts()
+    {
+        await using var host = await ManagementHost.StartAsync(Yaml.Replace("    name: Qwen", "    name: Qwen\n    ttl: 60", StringComparison.Ordinal));
+        var (response, events) = await ConnectAsync(host);
+        using (response)
+        {
+            host.Supervisor.Publish(ScriptedSupervisor.Snapshot(("qwen", ModelState.Ready), ("whisper", ModelState.Stopped)));
+            var busy = await events.NextOfTypeAsync("modelStatus", f => f.Data.Contains("\"state\":\"ready\"", StringComparison.Ordinal));
+            Assert.Equal(60, busy.Payload[0].GetProperty("ttl").GetInt32());
+            Assert.False(busy.Payload[0].TryGetProperty("ttlRemaining", out _));
+            Assert.False(busy.Payload[1].TryGetProperty("ttl", out _));
+
+            // The last lease ends: same state, but the clock now runs, so the UI hears of it.
+            var idle = ScriptedSupervisor.Snapshot(("qwen", ModelState.Ready), ("whisper", ModelState.Stopped));
+            idle.Models[0].TtlRemaining = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromSeconds(59.2));
+            host.Supervisor.Publish(idle);
+            var counting = await events.NextOfTypeAsync("modelStatus", f => f.Data.Contains("ttlRemaining", StringComparison.Ordinal));
+            Assert.Equal(60, counting.Payload[0].GetProperty("ttlRemaining").GetInt32());
+        }
+    }
+
+    [Fact]
     public async Task ASlowClientIsDroppedWithoutSlowingLoggingOrOtherClients()
     {
         await using var host = await ManagementHost.StartAsync(Yaml);

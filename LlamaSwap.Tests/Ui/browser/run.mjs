@@ -95,7 +95,6 @@ const scenarios = {
     await entry.locator('[data-testid=load]').click();
     await page.locator(`[data-testid=model-row][data-model="${model}"][data-state=ready]`).waitFor();
     if (options.expect === 'ttl') await entry.locator('[data-testid=ttl-remaining]').waitFor();
-    if (options.ttl) await entry.getByText(`TTL ${options.ttl}`).waitFor();
     await both(page, 'models-loaded');
     await entry.locator('[data-testid=unload]').click();
     await page.locator(`[data-testid=model-row][data-model="${model}"][data-state=stopped]`).waitFor();
