@@ -7,10 +7,7 @@ namespace LlamaSwap.Proxy.Forwarding;
 /// <summary>One upstream exchange to make for a client request.</summary>
 /// <param name="Model">The model id (or <c>peer/model</c>) for errors, logs and telemetry.</param>
 /// <param name="Peer">A peer, not a local upstream: errors are worded as peer errors.</param>
-/// <param name="CanFallBack">
-/// Another backend can take the request over: a failure before any byte (unreachable, header timeout, a 5xx or 429
-/// answer) is handed back as <see cref="ForwardEnd.Deferred"/> instead of being written to the client.
-/// </param>
+/// <param name="Fallback">Which failures before any byte are handed back (<see cref="ForwardEnd.Deferred"/>) for another backend.</param>
 /// <param name="HideBackendAs">Answer as this model: its name replaces the upstream's, and the upstream's server headers go.</param>
 internal sealed record ForwardRequest(
     HttpContext Context,
@@ -22,8 +19,24 @@ internal sealed record ForwardRequest(
     bool Peer,
     RequestActivityScope? Scope,
     RequestTiming Timing,
-    bool CanFallBack = false,
+    FallbackScope Fallback = FallbackScope.None,
     string? HideBackendAs = null);
+
+/// <summary>What a forward (or a dispatch) hands back instead of writing, so a routing rule can try another backend.</summary>
+internal enum FallbackScope
+{
+    /// <summary>Nothing: every failure is answered to the client (a request no rule routes).</summary>
+    None,
+
+    /// <summary>
+    /// Failures without an upstream answer (unreachable, header timeout, no slot, a start failure); an upstream's own
+    /// error answer reaches the client with its body (a rule's last choice).
+    /// </summary>
+    Unanswered,
+
+    /// <summary>Also an upstream's 5xx or 429 answer (every choice of a rule but the last).</summary>
+    Any,
+}
 
 /// <summary>How a forward ended.</summary>
 internal enum ForwardEnd

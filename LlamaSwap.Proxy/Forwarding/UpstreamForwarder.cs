@@ -74,7 +74,7 @@ internal sealed partial class UpstreamForwarder(UpstreamClientPool pool, ProxyTe
             // :: Step 3: status and headers, unless a loading stream already answered 200.
             var status = (int)response.StatusCode;
             var http = context.Response;
-            if (forward.CanFallBack && !http.HasStarted && IsWorthAnotherBackend(status))
+            if (forward.Fallback == FallbackScope.Any && !http.HasStarted && IsWorthAnotherBackend(status))
             {
                 activity?.SetTag(ProxyTelemetry.Tags.Outcome, "fallback");
                 RequestTiming.SetStatus(activity, status);
@@ -220,7 +220,7 @@ internal sealed partial class UpstreamForwarder(UpstreamClientPool pool, ProxyTe
 
     private static async Task<ForwardResult> FailAsync(System.Diagnostics.Activity? activity, ForwardRequest forward, ProxyError error)
     {
-        if (forward.CanFallBack && !forward.Context.Response.HasStarted)
+        if (forward.Fallback != FallbackScope.None && !forward.Context.Response.HasStarted)
         {
             activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, error.Message);
             activity?.SetTag(ProxyTelemetry.Tags.Outcome, "fallback");

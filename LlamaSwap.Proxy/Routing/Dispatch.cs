@@ -1,4 +1,5 @@
 using LlamaSwap.Proxy.Errors;
+using LlamaSwap.Proxy.Forwarding;
 using LlamaSwap.Proxy.Resolution;
 
 namespace LlamaSwap.Proxy.Routing;
@@ -8,7 +9,7 @@ namespace LlamaSwap.Proxy.Routing;
 /// <param name="Content">The body to send; null for none.</param>
 /// <param name="CapturedBody">The body as sent upstream when it is already in memory (for activity captures).</param>
 /// <param name="Stream">The client asked for a streamed answer (loading state applies only then).</param>
-/// <param name="CanFallBack">Another backend can take over: a failure before any byte is returned, not written.</param>
+/// <param name="Fallback">Which failures before any byte are returned instead of written, for another backend to take over.</param>
 /// <param name="HideBackendAs">When set, the response names this model and carries no server headers of the upstream.</param>
 internal sealed record Dispatch(
     HttpContext Context,
@@ -19,7 +20,7 @@ internal sealed record Dispatch(
     HttpContent? Content,
     ReadOnlyMemory<byte>? CapturedBody,
     bool Stream,
-    bool CanFallBack = false,
+    FallbackScope Fallback = FallbackScope.None,
     string? HideBackendAs = null);
 
 /// <summary>How a dispatch ended: the status the client got, or the error handed back for another backend to take over.</summary>

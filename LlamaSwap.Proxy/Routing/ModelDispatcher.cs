@@ -19,7 +19,7 @@ namespace LlamaSwap.Proxy.Routing;
 /// endpoint:    concurrency slot, then forward to its URL (no lease: nothing is started)
 /// peer model:  forward to the peer with its own key (no lease, no limit, no loading state)
 /// </code>
-/// With <see cref="Dispatch.CanFallBack"/>, a failure before any byte reached the client (no slot, a start
+/// With a <see cref="Dispatch.Fallback"/> scope, a failure before any byte reached the client (no slot, a start
 /// failure, an unreachable or failing upstream) is handed back in <see cref="DispatchOutcome.Deferred"/>, for a
 /// routing rule to try its next backend; nothing is written then, and no loading state is sent.
 /// A <c>proxy request</c> span and the request metrics cover the whole; the activity observer (when
@@ -84,7 +84,7 @@ internal sealed partial class ModelDispatcher(
             return await FailOrDeferAsync(dispatch, scope, timing, ProxyError.TooManyRequests()).ConfigureAwait(false);
 
         // :: Step 2: the lease; the Proxy stopping ends only this wait, never a response in progress.
-        var loading = !dispatch.CanFallBack && dispatch.Stream && local.SendLoadingState
+        var loading = dispatch.Fallback == FallbackScope.None && dispatch.Stream && local.SendLoadingState
             && dispatch.UpstreamPath.StartsWith(ProxyRoutes.ChatCompletions, StringComparison.Ordinal)
             ? new LoadingStateStream(context, dispatch.Model.RequestedName, local.LoadingStateStyle, time, timing)
             : null;
@@ -110,7 +110,7 @@ internal sealed partial class ModelDispatcher(
             var target = UpstreamUri.Combine(lease.Ready.UpstreamBaseUrl, dispatch.UpstreamPath, dispatch.Query);
             var credentials = new UpstreamCredentials(RemoveClientKey: dispatch.Table.Keys.Enabled, ReplacementKey: null);
             var result = await forwarder.ForwardAsync(
-                new ForwardRequest(context, target, dispatch.Content, local.Id, local.Timeouts, credentials, Peer: false, scope, timing, dispatch.CanFallBack,
+                new ForwardRequest(context, target, dispatch.Content, local.Id, local.Timeouts, credentials, Peer: false, scope, timing, dispatch.Fallback,
                     dispatch.HideBackendAs),
                 forwardCancellation.Token).ConfigureAwait(false);
             if (result.End != ForwardEnd.Cancelled)
@@ -139,7 +139,7 @@ internal sealed partial class ModelDispatcher(
         var target = UpstreamUri.Combine(endpoint.Proxy, dispatch.UpstreamPath, dispatch.Query);
         var credentials = new UpstreamCredentials(RemoveClientKey: dispatch.Table.Keys.Enabled, ReplacementKey: null);
         var result = await forwarder.ForwardAsync(
-            new ForwardRequest(dispatch.Context, target, dispatch.Content, endpoint.Id, endpoint.Timeouts, credentials, Peer: false, scope, timing, dispatch.CanFallBack,
+            new ForwardRequest(dispatch.Context, target, dispatch.Content, endpoint.Id, endpoint.Timeouts, credentials, Peer: false, scope, timing, dispatch.Fallback,
                 dispatch.HideBackendAs),
             cancellationToken).ConfigureAwait(false);
         return await CancelledOrOutcomeAsync(dispatch, result, scope, timing).ConfigureAwait(false);
@@ -153,7 +153,7 @@ internal sealed partial class ModelDispatcher(
             : new UpstreamCredentials(RemoveClientKey: dispatch.Table.Keys.Enabled, ReplacementKey: null);
         var target = UpstreamUri.Combine(peer.Proxy, dispatch.UpstreamPath, dispatch.Query);
         var result = await forwarder.ForwardAsync(
-            new ForwardRequest(dispatch.Context, target, dispatch.Content, dispatch.Model.Target, peer.Timeouts, credentials, Peer: true, scope, timing, dispatch.CanFallBack,
+            new ForwardRequest(dispatch.Context, target, dispatch.Content, dispatch.Model.Target, peer.Timeouts, credentials, Peer: true, scope, timing, dispatch.Fallback,
                 dispatch.HideBackendAs),
             cancellationToken).ConfigureAwait(false);
         return await CancelledOrOutcomeAsync(dispatch, result, scope, timing).ConfigureAwait(false);
@@ -181,7 +181,7 @@ internal sealed partial class ModelDispatcher(
     /// <summary>Writes the error, or hands it back untouched when another backend can still answer.</summary>
     private static async Task<DispatchOutcome> FailOrDeferAsync(Dispatch dispatch, RequestActivityScope? scope, RequestTiming timing, ProxyError error)
     {
-        if (dispatch.CanFallBack && !dispatch.Context.Response.HasStarted)
+        if (dispatch.Fallback != FallbackScope.None && !dispatch.Context.Response.HasStarted)
         {
             scope?.Failed(error.StatusCode, error.Message);
             return new(error.StatusCode, error);

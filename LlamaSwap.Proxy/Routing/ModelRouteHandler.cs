@@ -54,7 +54,7 @@ internal sealed class ModelRouteHandler(RoutingTableCache tables, ModelResolver 
                 }
 
                 await router.RouteAsync(context, table, rule, requested,
-                    (model, hideAs, _) => ForwardAsync(context, table, inbound, model, upstreamPath, canFallBack: true, hideAs)).ConfigureAwait(false);
+                    (model, fallback, hideAs) => ForwardAsync(context, table, inbound, model, upstreamPath, fallback, hideAs)).ConfigureAwait(false);
                 return;
             }
 
@@ -66,13 +66,13 @@ internal sealed class ModelRouteHandler(RoutingTableCache tables, ModelResolver 
                 return;
             }
 
-            await ForwardAsync(context, table, inbound, resolved, upstreamPath, canFallBack: false, hideBackendAs: null).ConfigureAwait(false);
+            await ForwardAsync(context, table, inbound, resolved, upstreamPath, FallbackScope.None, hideBackendAs: null).ConfigureAwait(false);
         }
     }
 
     /// <summary>Rewrites the body for <paramref name="model"/> (its name, its filters) and dispatches it there.</summary>
     private async ValueTask<DispatchOutcome> ForwardAsync(HttpContext context, RoutingTable table, InboundRequest inbound, ResolvedModel model,
-        string upstreamPath, bool canFallBack, string? hideBackendAs)
+        string upstreamPath, FallbackScope fallback, string? hideBackendAs)
     {
         var aborted = context.RequestAborted;
         var filters = model.Local is { } local
@@ -95,6 +95,6 @@ internal sealed class ModelRouteHandler(RoutingTableCache tables, ModelResolver 
 
         using var content = rewrite.Content;
         return await dispatcher.DispatchAsync(new Dispatch(context, table, model, upstreamPath, rewrite.Query, content, rewrite.CapturedBody,
-            inbound.Stream, canFallBack, hideBackendAs)).ConfigureAwait(false);
+            inbound.Stream, fallback, hideBackendAs)).ConfigureAwait(false);
     }
 }

@@ -1,5 +1,6 @@
 using LlamaSwap.Proxy.Backends;
 using LlamaSwap.Proxy.Errors;
+using LlamaSwap.Proxy.Forwarding;
 using LlamaSwap.Proxy.Resolution;
 using LlamaSwap.Proxy.Routing;
 
@@ -22,7 +23,7 @@ internal sealed partial class RuleRouter(
     ILogger<RuleRouter> logger)
 {
     /// <summary>Sends the request to one resolved backend; the body is rewritten for it on each call.</summary>
-    public delegate ValueTask<DispatchOutcome> Attempt(ResolvedModel model, string? hideBackendAs, CancellationToken cancellationToken);
+    public delegate ValueTask<DispatchOutcome> Attempt(ResolvedModel model, FallbackScope fallback, string? hideBackendAs);
 
     public async Task RouteAsync(HttpContext context, RoutingTable table, CompiledRule rule, string requested, Attempt attempt)
     {
@@ -43,6 +44,9 @@ internal sealed partial class RuleRouter(
         for (var i = 0; i < candidates.Count; i++)
         {
             var name = candidates[i];
+            // The last choice still hands back failures nobody answered (so they can be retried), but an upstream's
+            // own error answer then reaches the client as the upstream wrote it.
+            var scope = i == candidates.Count - 1 ? FallbackScope.Unanswered : FallbackScope.Any;
             var backend = table.BackendOf(name);
             var resolution = resolver.Resolve(table, name);
             DispatchOutcome? outcome;
@@ -58,7 +62,7 @@ internal sealed partial class RuleRouter(
                 using (load.Enter(backend))
                 {
                     outcome = await resilience.ExecuteAsync(backend, settings,
-                        cancellationToken => attempt(model, hideAs, cancellationToken), context.RequestAborted).ConfigureAwait(false);
+                        _ => attempt(model, scope, hideAs), context.RequestAborted).ConfigureAwait(false);
                 }
             }
 
@@ -98,6 +102,6 @@ internal sealed partial class RuleRouter(
         return new ProxyError(503, $"no backend of rule {rule.Name} is available: {string.Join("; ", reasons)}");
     }
 
-    [LoggerMessage(1, LogLevel.Warning, "rule {Rule}: backend {Backend} failed before responding ({Error}); trying the next")]
+    [LoggerMessage(1, LogLevel.Warning, "rule {Rule}: backend {Backend} failed before responding: {Error}")]
     private static partial void LogFellBack(ILogger logger, string rule, string backend, string error);
 }

@@ -30,6 +30,9 @@ public sealed class RuleFallbackTests : IAsyncDisposable
                   - name: resilient
                     match: { model: resilient }
                     targets: [{ model: dead, weight: 1 }, { model: loading, weight: 0 }, { model: broken, weight: 0 }, { model: good, weight: 0 }]
+                  - name: last
+                    match: { model: last }
+                    targets: [dead, loading]
                 """));
         using var client = stack.CreateClient();
         var routes = new System.Collections.Concurrent.ConcurrentQueue<Activity>();
@@ -67,10 +70,17 @@ public sealed class RuleFallbackTests : IAsyncDisposable
             Assert.Equal(["dead", "loading", "broken"], route.Events.Where(e => e.Name == "fallback").Select(e => e.Tags.Single(t => t.Key == "llamaswap.route.backend").Value));
         }
 
+        // When every choice failed, the last one's own answer reaches the client as it wrote it.
+        var last = await RuleClient.ChatAsync(client, "last");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, last.Status);
+        Assert.Equal("loading", last.Backend);
+        Assert.Contains("Loading model", last.Body, StringComparison.Ordinal);
+
         var metrics = await RuleClient.MetricsAsync(stack);
         foreach (var failed in new[] { "dead", "loading", "broken" })
             Assert.Contains($"llamaswap_proxy_route_fallbacks_total{{llamaswap_route_backend=\"{failed}\"", metrics, StringComparison.Ordinal);
-        Assert.Contains("llamaswap_proxy_backend_retries_total{llamaswap_route_backend=\"dead\"} 2", metrics, StringComparison.Ordinal);
+        // One retry of the unreachable backend per request (three requests tried it first).
+        Assert.Contains("llamaswap_proxy_backend_retries_total{llamaswap_route_backend=\"dead\"} 3", metrics, StringComparison.Ordinal);
         Assert.Contains("llamaswap_proxy_route_decisions_total{llamaswap_route_backend=\"good\",llamaswap_route_rule=\"resilient\"} 2", metrics, StringComparison.Ordinal);
     }
 
