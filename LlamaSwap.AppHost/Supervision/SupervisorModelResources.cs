@@ -27,7 +27,8 @@ internal sealed class SupervisorModelResources(LlamaSwapConfig config, string gr
 
     public async Task RunAsync(ProjectResource parent, ResourceNotificationService notifications, ResourceLogService logs, CancellationToken cancellationToken)
     {
-        foreach (var model in config.Models.Values)
+        // Endpoint models run elsewhere: the Supervisor has no process, so there is no resource to show for them.
+        foreach (var model in config.Models.Values.Where(m => !m.IsEndpoint))
         {
             var name = ResourceName(model.Id, parent.Name);
             lock (_gate)

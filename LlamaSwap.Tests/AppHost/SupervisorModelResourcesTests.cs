@@ -20,7 +20,8 @@ public sealed class SupervisorModelResourcesTests : IDisposable
     public async Task ModelsStartStopAndRestartAsChildResourcesWithTheirConsoleOutput()
     {
         var configFile = Path.Combine(_directory, "models.yaml");
-        await File.WriteAllTextAsync(configFile, AppHostProcess.SimulatorConfig("alpha", "beta"), TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(configFile, AppHostProcess.SimulatorConfig("alpha", "beta") + "  remote:\n    endpoint: http://127.0.0.1:9\n",
+            TestContext.Current.CancellationToken);
         var config = ConfigLoader.Load(new ConfigSource(configFile)).Config!;
         var builder = new DistributedApplicationBuilder(_ => null);
         builder.AddProject("supervisor", "LlamaSwap.Supervisor")
@@ -56,6 +57,7 @@ public sealed class SupervisorModelResourcesTests : IDisposable
         Assert.Null(stopped.Pid);
         await ProcessTable.WaitForExitAsync(restarted.Pid!.Value, TimeSpan.FromSeconds(15), TestContext.Current.CancellationToken);
         Assert.Equal(KnownResourceStates.NotStarted, app.Notifications.TryGet("beta")!.State);
+        Assert.Null(app.Notifications.TryGet("remote"));
 
         // Stopping the stack stops the upstreams with the Supervisor.
         Assert.True((await app.ExecuteCommandAsync("beta", KnownResourceCommands.Start, TestContext.Current.CancellationToken).DefaultTimeout(TimeSpan.FromSeconds(60))).Succeeded);
