@@ -11,6 +11,8 @@ export interface ModelView {
   aliases: string[];
   unlisted: boolean;
   peer?: string;
+  /** A server that runs elsewhere (an endpoint model): nothing to load or unload. */
+  endpoint: boolean;
   /** Capability tags that are true, e.g. vision, function_calling. */
   capabilities: string[];
   inputs: string[];
@@ -85,6 +87,7 @@ class ModelCatalog {
       aliases,
       unlisted: status.unlisted ?? false,
       peer: status.peerID,
+      endpoint: record?.meta?.llamaswap?.type === 'endpoint',
       capabilities: Object.entries(capabilities)
         .filter(([, on]) => on)
         .map(([name]) => name),
