@@ -23,7 +23,7 @@ internal sealed class Swap(ModelSlot target, ImmutableArray<ModelSlot> evict, Ac
     public long? StartPhaseTimestamp { get; set; }
 
     /// <summary>The latest progress, replayed to requests that join later.</summary>
-    public AcquireProgress Progress { get; set; } = AcquireProgress.Starting.Instance;
+    public AcquireProgress Progress { get; set; } = new AcquireProgress.Starting([.. evict.Select(e => e.Id)]);
 
     /// <summary>Another request's plan collides with this swap when it would touch a model this swap owns.</summary>
     public bool CollidesWith(ModelSlot target, ImmutableArray<ModelSlot> evict) =>

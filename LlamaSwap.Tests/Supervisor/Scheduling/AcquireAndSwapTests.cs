@@ -175,7 +175,7 @@ public sealed class AcquireAndSwapTests
             Assert.Equal(
             [
                 new AcquireProgress.Queued(1),
-                AcquireProgress.Starting.Instance,
+                new AcquireProgress.Starting(["a"]),
                 new AcquireProgress.WaitingForReady(1),
                 new AcquireProgress.WaitingForReady(2),
             ],
