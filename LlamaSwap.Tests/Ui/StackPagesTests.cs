@@ -34,6 +34,15 @@ public sealed class StackPagesTests
     }
 
     [Fact]
+    public async Task AnEndpointModelShowsReadyWithoutLoadOrUnload()
+    {
+        await using var remote = await SimulatorProcess.StartAsync(["--model", "remote", "--port", "0", "--quiet"], cancellationToken: TestContext.Current.CancellationToken);
+        await using var stack = await UiStack.StartAsync([$"  remote:\n    endpoint: {remote.BaseUrl}\n"], "endpointHealth: { interval: 500ms, timeout: 400ms }");
+
+        await BrowserScenario.RunAsync("endpoint", stack.Address, new Dictionary<string, string> { ["model"] = "remote" });
+    }
+
+    [Fact]
     public async Task LogsPageShowsAnUpstreamLineLive()
     {
         await using var stack = await UiStack.StartAsync([ChatModel("talker")]);

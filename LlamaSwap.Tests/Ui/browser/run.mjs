@@ -101,6 +101,18 @@ const scenarios = {
     await shot(page, 'models-unloaded');
   },
 
+  /** An endpoint model (a server running elsewhere): ready while healthy, tagged, nothing to load or unload. */
+  async endpoint() {
+    const model = options.model;
+    const page = await newPage();
+    await page.goto(`${base}/ui/`);
+    await live(page);
+    const entry = page.locator(`[data-testid=model-row][data-model="${model}"][data-state=ready]`);
+    await entry.getByText('endpoint', { exact: true }).waitFor();
+    if (await entry.locator('[data-testid=load], [data-testid=unload]').count()) throw new Error(`${model} offers load or unload`);
+    await shot(page, 'endpoint');
+  },
+
   /** A streamed chat in the playground: the reply must grow in steps, then show its statistics. */
   async chat() {
     const page = await newPage();
