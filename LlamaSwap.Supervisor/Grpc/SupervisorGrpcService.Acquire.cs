@@ -23,7 +23,7 @@ internal sealed partial class SupervisorGrpcService
         var outcome = StatusCode.Cancelled;
         try
         {
-            // :: Step 1: wait for the lease; progress goes out in order on its own task.
+            // :: Step 1: wait for the lease; progress, if any, goes out in order on its own task.
             var progress = new AcquireProgressPump(responseStream, context.CancellationToken);
             Lease lease;
             try
@@ -63,7 +63,7 @@ internal sealed partial class SupervisorGrpcService
                 outcome = StatusCode.OK;
 
                 // :: Step 3: hold it.
-                await HoldAsync(lease, context.CancellationToken);
+                await HoldAsync(lease, context);
                 Log.LeaseReleased(logger, lease.ModelId, request.RequestId);
             }
         }
@@ -84,11 +84,14 @@ internal sealed partial class SupervisorGrpcService
     }
 
     /// <summary>
-    /// Returns when the caller ends the call (then the transport knows why: client gone, deadline, shutdown) and
-    /// throws the status when the scheduler revoked the lease first.
+    /// Returns when the client ended the call (the release: its stream was reset, nobody is left to send a status
+    /// to). Throws when the call ended for another reason (deadline, server shutdown: the transport turns the
+    /// cancellation into that status) or when the scheduler revoked the lease first (the lease's status).
+    /// Returning rather than throwing on a release matters: it happens once per proxied request.
     /// </summary>
-    private static async Task HoldAsync(Lease lease, CancellationToken callEnded)
+    private static async Task HoldAsync(Lease lease, ServerCallContext context)
     {
+        var callEnded = context.CancellationToken;
         var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using (callEnded.Register(static s => ((TaskCompletionSource)s!).TrySetResult(), ended))
         await using (lease.Revoked.Register(static s => ((TaskCompletionSource)s!).TrySetResult(), ended))
@@ -96,7 +99,13 @@ internal sealed partial class SupervisorGrpcService
             await ended.Task;
         }
 
-        callEnded.ThrowIfCancellationRequested();
+        if (callEnded.IsCancellationRequested)
+        {
+            if (context.HttpContext?.RequestAborted.IsCancellationRequested == true)
+                return;
+            callEnded.ThrowIfCancellationRequested();
+        }
+
         throw SchedulerStatus.LeaseEnded(lease);
     }
 }

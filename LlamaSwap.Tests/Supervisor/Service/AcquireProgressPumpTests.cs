@@ -33,6 +33,22 @@ public sealed class AcquireProgressPumpTests
     }
 
     [Fact]
+    public async Task WithoutReportsNothingRunsAndLaterReportsAreDropped()
+    {
+        // The ready path: no report, so Ready is written right after without waiting on a writer task.
+        var stream = new SlowWriter();
+        var pump = new AcquireProgressPump(stream, TestContext.Current.CancellationToken);
+
+        var completed = pump.CompleteAsync();
+        Assert.True(completed.IsCompletedSuccessfully);
+        await completed;
+        pump.Report(AcquireProgress.Starting.Instance);
+        await pump.StopAsync().WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        Assert.Empty(stream.Written);
+    }
+
+    [Fact]
     public async Task StopDropsWhatIsQueuedAndNeverThrows()
     {
         var stream = new SlowWriter { Fail = true };
