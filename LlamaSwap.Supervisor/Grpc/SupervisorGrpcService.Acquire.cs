@@ -62,6 +62,9 @@ internal sealed partial class SupervisorGrpcService
                 Log.LeaseGranted(logger, lease.ModelId, ready.Pid, request.RequestId);
                 outcome = StatusCode.OK;
 
+                // Counted when granted: a lease may be held for minutes, and nothing after Ready changes its status.
+                CountAcquire(modelId, outcome);
+
                 // :: Step 3: hold it.
                 await HoldAsync(lease, context);
                 Log.LeaseReleased(logger, lease.ModelId, request.RequestId);
@@ -76,12 +79,16 @@ internal sealed partial class SupervisorGrpcService
         }
         finally
         {
-            SupervisorTelemetry.AcquireCalls.Add(
-                1,
-                new KeyValuePair<string, object?>(SupervisorTelemetry.Tags.Model, modelId),
-                new KeyValuePair<string, object?>(SupervisorTelemetry.Tags.RpcStatusCode, outcome.ToString()));
+            if (outcome != StatusCode.OK)
+                CountAcquire(modelId, outcome);
         }
     }
+
+    private static void CountAcquire(string modelId, StatusCode outcome) =>
+        SupervisorTelemetry.AcquireCalls.Add(
+            1,
+            new KeyValuePair<string, object?>(SupervisorTelemetry.Tags.Model, modelId),
+            new KeyValuePair<string, object?>(SupervisorTelemetry.Tags.RpcStatusCode, outcome.ToString()));
 
     /// <summary>
     /// Returns when the client ended the call (the release: its stream was reset, nobody is left to send a status
