@@ -61,6 +61,29 @@ internal sealed class AcquireProgressPump(IServerStreamWriter<AcquireEvent> stre
         }
     }
 
+    /// <summary>
+    /// Writes what is queued unless the call ends first, then returns; never throws. For a refusal: the client
+    /// sees the progress that came before it (e.g. Starting, then the unload that aborted the start).
+    /// </summary>
+    public async Task DrainAsync()
+    {
+        if (Close() is not { } writer)
+            return;
+        try
+        {
+            await writer;
+        }
+#pragma warning disable CA1031 // The call is failing anyway; the status it ends with is decided elsewhere.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+        finally
+        {
+            _stop!.Dispose();
+        }
+    }
+
     /// <summary>Drops what is queued and waits for a write in progress to end; never throws.</summary>
     public async Task StopAsync()
     {

@@ -32,7 +32,7 @@ internal sealed partial class SupervisorGrpcService
             }
             catch (SchedulerException ex)
             {
-                await progress.StopAsync();
+                await progress.DrainAsync();
                 var status = SchedulerStatus.ToRpcException(ex, activity);
                 outcome = status.StatusCode;
                 throw status;
