@@ -181,7 +181,12 @@ internal sealed class ClientCall<TResponse> : IDisposable
         _released = true;
 
         // A pending ReadAsync returns a cancelled result rather than throwing; with none pending, the next one does.
-        _reader?.CancelPendingRead();
+        // On a thread-pool thread: waking the read runs the HTTP/2 stream's cancellation, which captures the stack it
+        // runs on, and the caller's (a whole request pipeline) is deep: capturing it cost tens of KB per release.
+        if (_reader is { } reader)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static r => r.CancelPendingRead(), reader, preferLocal: false);
+        }
     }
 
     /// <summary>Cancels the call because the caller asked to (a read's token, or disposal).</summary>
