@@ -10,16 +10,31 @@ internal sealed class RecordedBody : IAsyncDisposable
 {
     public const int DefaultMemoryLimit = 1 << 20;
 
+    /// <summary>The most memory taken before any byte arrives; the buffer grows (doubling) as bytes do.</summary>
+    internal const int MaxInitialCapacity = 16 * 1024;
+
+    /// <summary>The first buffer when the length is not known in advance (a chunked body).</summary>
+    internal const int UnknownLengthInitialCapacity = 1024;
+
     private readonly int _memoryLimit;
     private byte[] _memory;
     private int _memoryLength;
     private FileStream? _file;
 
-    public RecordedBody(int memoryLimit = DefaultMemoryLimit)
+    /// <param name="memoryLimit">Bytes kept in memory before the rest goes to a temporary file.</param>
+    /// <param name="expectedLength">
+    /// The body's Content-Length when the client sent one: a typical request body is a few hundred bytes, and a
+    /// buffer of exactly that size (up to <see cref="MaxInitialCapacity"/>) is all it needs.
+    /// </param>
+    public RecordedBody(int memoryLimit = DefaultMemoryLimit, long? expectedLength = null)
     {
         _memoryLimit = memoryLimit;
-        _memory = new byte[Math.Min(memoryLimit, 16 * 1024)];
+        var initial = expectedLength is > 0 ? (int)Math.Min(expectedLength.Value, MaxInitialCapacity) : UnknownLengthInitialCapacity;
+        _memory = new byte[Math.Min(memoryLimit, initial)];
     }
+
+    /// <summary>The size of the in-memory buffer now (for tests of its sizing).</summary>
+    internal int MemoryCapacity => _memory.Length;
 
     public long Length => _memoryLength + (_file?.Length ?? 0);
 

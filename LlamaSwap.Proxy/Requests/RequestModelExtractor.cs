@@ -43,7 +43,7 @@ internal static class RequestModelExtractor
 
     private static async Task<InboundRequest> FromJsonAsync(HttpRequest request, bool wantStream, CancellationToken cancellationToken)
     {
-        var recorded = new RecordedBody();
+        var recorded = new RecordedBody(expectedLength: request.ContentLength);
         var recording = new RecordingStream(request.Body, recorded);
         var pipe = PipeReader.Create(recording, new StreamPipeReaderOptions(bufferSize: PipeBufferSize, leaveOpen: true));
         JsonModelScanner.Result scan;
@@ -72,7 +72,7 @@ internal static class RequestModelExtractor
 
     private static async Task<InboundRequest> FromMultipartAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var recorded = new RecordedBody();
+        var recorded = new RecordedBody(expectedLength: request.ContentLength);
         if (MultipartModelScanner.Boundary(request.ContentType) is not { } boundary)
         {
             return new InboundRequest(request)
@@ -113,7 +113,7 @@ internal static class RequestModelExtractor
 
     private static async Task<InboundRequest> FromFormAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var recorded = new RecordedBody();
+        var recorded = new RecordedBody(expectedLength: request.ContentLength);
         var inbound = new InboundRequest(request) { Recorded = recorded, Source = ModelSource.FormBody, HasBody = true };
         await inbound.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
         var form = recorded.InMemory ? recorded.Memory : await recorded.ToArrayAsync(cancellationToken).ConfigureAwait(false);

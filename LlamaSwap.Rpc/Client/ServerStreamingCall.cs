@@ -52,6 +52,12 @@ public sealed class ServerStreamingCall<TResponse> : IAsyncDisposable, IDisposab
     /// <summary>The trailers the server sent with its status; available once the stream has ended.</summary>
     public Metadata GetTrailers() => _call.Trailers ?? throw new InvalidOperationException("The call has not ended yet.");
 
+    /// <summary>
+    /// Makes a read in progress, and every later one, return false without an exception: the caller is about to
+    /// dispose the call and must not learn of it as a failure (see <see cref="ClientCall{TResponse}.Release"/>).
+    /// </summary>
+    internal void Release() => _call.Release();
+
     public void Dispose()
     {
         _call.Dispose();

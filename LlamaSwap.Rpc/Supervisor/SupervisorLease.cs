@@ -14,8 +14,8 @@ public sealed class SupervisorLease : IAsyncDisposable
     // Plain sources (no timers, no links) need no disposal; keeping them undisposed keeps
     // Revoked usable after the lease is released.
     private readonly CancellationTokenSource _revoked = new();
-    private readonly CancellationTokenSource _released = new();
     private readonly Task _watch;
+    private volatile bool _released;
 
     internal SupervisorLease(ServerStreamingCall<AcquireEvent> call, AcquireEvent.Types.Ready ready)
     {
@@ -35,8 +35,10 @@ public sealed class SupervisorLease : IAsyncDisposable
     /// <summary>Releases the lease: ends the Acquire call, which the Supervisor sees at once.</summary>
     public async ValueTask DisposeAsync()
     {
-        // Cancelling the pending read resets the stream; then the call can be disposed safely.
-        await _released.CancelAsync();
+        // The pending read returns without an exception (a release happens once per proxied request, so it must
+        // be cheap); then disposing the call resets the stream, which the Supervisor sees as the release.
+        _released = true;
+        _call.Release();
         await _watch;
         await _call.DisposeAsync();
     }
@@ -46,15 +48,20 @@ public sealed class SupervisorLease : IAsyncDisposable
         try
         {
             // The contract sends nothing after Ready; anything a newer Supervisor adds is ignored.
-            while (await _call.MoveNextAsync(_released.Token))
+            while (await _call.MoveNextAsync())
             {
+            }
+
+            if (_released)
+            {
+                return;
             }
 
             EndStatus = new Status(StatusCode.OK, "The Supervisor ended the lease.");
         }
         catch (RpcException ex)
         {
-            if (_released.IsCancellationRequested)
+            if (_released)
             {
                 return;
             }

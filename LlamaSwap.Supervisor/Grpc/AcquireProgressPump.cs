@@ -8,47 +8,91 @@ namespace LlamaSwap.Supervisor.Grpc;
 /// <summary>
 /// Carries the scheduler's progress reports to an Acquire call's response stream. The scheduler reports on its
 /// loop, which must never wait for a network write, so reports go into a channel and one task writes them out
-/// in order. <see cref="CompleteAsync"/> or <see cref="StopAsync"/> must be awaited before anything else writes
-/// to the stream (writes must not overlap).
+/// in order. That task and its channel are created by the first report only: an Acquire on a ready model gets
+/// no report, and its Ready is written without any of it. <see cref="CompleteAsync"/> or
+/// <see cref="StopAsync"/> must be awaited before anything else writes to the stream (writes must not overlap).
 /// </summary>
-internal sealed class AcquireProgressPump : IProgress<AcquireProgress>
+/// <remarks>
+/// <see cref="Report"/> runs on the scheduler loop and may race with <see cref="StopAsync"/> when the caller
+/// cancels (the loop reports until it sees the cancellation), hence the lock; it is never contended on the
+/// ready path, where nothing reports.
+/// </remarks>
+internal sealed class AcquireProgressPump(IServerStreamWriter<AcquireEvent> stream, CancellationToken callEnded) : IProgress<AcquireProgress>
 {
-    private readonly Channel<AcquireEvent> _events = Channel.CreateUnbounded<AcquireEvent>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly CancellationTokenSource _stop;
-    private readonly CancellationToken _callEnded;
-    private readonly Task _writer;
+    private readonly Lock _gate = new();
+    private Channel<AcquireEvent>? _events;
+    private CancellationTokenSource? _stop;
+    private Task? _writer;
+    private bool _closed;
 
-    public AcquireProgressPump(IServerStreamWriter<AcquireEvent> stream, CancellationToken callEnded)
+    public void Report(AcquireProgress value)
     {
-        _callEnded = callEnded;
-        _stop = CancellationTokenSource.CreateLinkedTokenSource(callEnded);
-        _writer = WriteAllAsync(stream, _stop.Token);
-    }
+        lock (_gate)
+        {
+            if (_closed)
+                return;
+            if (_events is null)
+            {
+                _events = Channel.CreateUnbounded<AcquireEvent>(new UnboundedChannelOptions { SingleReader = true });
+                _stop = CancellationTokenSource.CreateLinkedTokenSource(callEnded);
+                var events = _events.Reader;
+                var stop = _stop.Token;
 
-    public void Report(AcquireProgress value) => _events.Writer.TryWrite(ToEvent(value));
+                // On the thread pool: the loop that reports must never run a network write.
+                _writer = Task.Run(() => WriteAllAsync(events, stop), CancellationToken.None);
+            }
+
+            _events.Writer.TryWrite(ToEvent(value));
+        }
+    }
 
     /// <summary>Writes what is queued, then returns; throws if the call ended meanwhile.</summary>
     public async Task CompleteAsync()
     {
-        _events.Writer.TryComplete();
+        if (Close() is not { } writer)
+            return;
         try
         {
-            await _writer;
+            await writer;
         }
         finally
         {
-            _stop.Dispose();
+            _stop!.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Writes what is queued unless the call ends first, then returns; never throws. For a refusal: the client
+    /// sees the progress that came before it (e.g. Starting, then the unload that aborted the start).
+    /// </summary>
+    public async Task DrainAsync()
+    {
+        if (Close() is not { } writer)
+            return;
+        try
+        {
+            await writer;
+        }
+#pragma warning disable CA1031 // The call is failing anyway; the status it ends with is decided elsewhere.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+        finally
+        {
+            _stop!.Dispose();
         }
     }
 
     /// <summary>Drops what is queued and waits for a write in progress to end; never throws.</summary>
     public async Task StopAsync()
     {
-        _events.Writer.TryComplete();
-        await _stop.CancelAsync();
+        if (Close() is not { } writer)
+            return;
+        await _stop!.CancelAsync();
         try
         {
-            await _writer;
+            await writer;
         }
 #pragma warning disable CA1031 // The call is failing anyway; the status it ends with is decided elsewhere.
         catch (Exception)
@@ -68,11 +112,20 @@ internal sealed class AcquireProgressPump : IProgress<AcquireProgress>
         _ => new AcquireEvent { Starting = new AcquireEvent.Types.Starting() },
     };
 
-    private async Task WriteAllAsync(IServerStreamWriter<AcquireEvent> stream, CancellationToken cancellationToken)
+    /// <summary>Refuses later reports and returns the writer task, if a report ever started one.</summary>
+    private Task? Close()
     {
-        // Yield first: the constructor must return before the scheduler can report anything.
-        await Task.Yield();
-        await foreach (var acquireEvent in _events.Reader.ReadAllAsync(cancellationToken))
-            await stream.WriteAsync(acquireEvent, _callEnded, cancellationToken);
+        lock (_gate)
+        {
+            _closed = true;
+            _events?.Writer.TryComplete();
+            return _writer;
+        }
+    }
+
+    private async Task WriteAllAsync(ChannelReader<AcquireEvent> events, CancellationToken cancellationToken)
+    {
+        await foreach (var acquireEvent in events.ReadAllAsync(cancellationToken))
+            await stream.WriteAsync(acquireEvent, callEnded, cancellationToken);
     }
 }

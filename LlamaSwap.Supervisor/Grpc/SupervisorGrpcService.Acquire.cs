@@ -23,7 +23,7 @@ internal sealed partial class SupervisorGrpcService
         var outcome = StatusCode.Cancelled;
         try
         {
-            // :: Step 1: wait for the lease; progress goes out in order on its own task.
+            // :: Step 1: wait for the lease; progress, if any, goes out in order on its own task.
             var progress = new AcquireProgressPump(responseStream, context.CancellationToken);
             Lease lease;
             try
@@ -32,7 +32,7 @@ internal sealed partial class SupervisorGrpcService
             }
             catch (SchedulerException ex)
             {
-                await progress.StopAsync();
+                await progress.DrainAsync();
                 var status = SchedulerStatus.ToRpcException(ex, activity);
                 outcome = status.StatusCode;
                 throw status;
@@ -62,8 +62,11 @@ internal sealed partial class SupervisorGrpcService
                 Log.LeaseGranted(logger, lease.ModelId, ready.Pid, request.RequestId);
                 outcome = StatusCode.OK;
 
+                // Counted when granted: a lease may be held for minutes, and nothing after Ready changes its status.
+                CountAcquire(modelId, outcome);
+
                 // :: Step 3: hold it.
-                await HoldAsync(lease, context.CancellationToken);
+                await HoldAsync(lease, context);
                 Log.LeaseReleased(logger, lease.ModelId, request.RequestId);
             }
         }
@@ -76,19 +79,26 @@ internal sealed partial class SupervisorGrpcService
         }
         finally
         {
-            SupervisorTelemetry.AcquireCalls.Add(
-                1,
-                new KeyValuePair<string, object?>(SupervisorTelemetry.Tags.Model, modelId),
-                new KeyValuePair<string, object?>(SupervisorTelemetry.Tags.RpcStatusCode, outcome.ToString()));
+            if (outcome != StatusCode.OK)
+                CountAcquire(modelId, outcome);
         }
     }
 
+    private static void CountAcquire(string modelId, StatusCode outcome) =>
+        SupervisorTelemetry.AcquireCalls.Add(
+            1,
+            new KeyValuePair<string, object?>(SupervisorTelemetry.Tags.Model, modelId),
+            new KeyValuePair<string, object?>(SupervisorTelemetry.Tags.RpcStatusCode, outcome.ToString()));
+
     /// <summary>
-    /// Returns when the caller ends the call (then the transport knows why: client gone, deadline, shutdown) and
-    /// throws the status when the scheduler revoked the lease first.
+    /// Returns when the client ended the call (the release: its stream was reset, nobody is left to send a status
+    /// to). Throws when the call ended for another reason (deadline, server shutdown: the transport turns the
+    /// cancellation into that status) or when the scheduler revoked the lease first (the lease's status).
+    /// Returning rather than throwing on a release matters: it happens once per proxied request.
     /// </summary>
-    private static async Task HoldAsync(Lease lease, CancellationToken callEnded)
+    private static async Task HoldAsync(Lease lease, ServerCallContext context)
     {
+        var callEnded = context.CancellationToken;
         var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using (callEnded.Register(static s => ((TaskCompletionSource)s!).TrySetResult(), ended))
         await using (lease.Revoked.Register(static s => ((TaskCompletionSource)s!).TrySetResult(), ended))
@@ -96,7 +106,13 @@ internal sealed partial class SupervisorGrpcService
             await ended.Task;
         }
 
-        callEnded.ThrowIfCancellationRequested();
+        if (callEnded.IsCancellationRequested)
+        {
+            if (context.HttpContext?.RequestAborted.IsCancellationRequested == true)
+                return;
+            callEnded.ThrowIfCancellationRequested();
+        }
+
         throw SchedulerStatus.LeaseEnded(lease);
     }
 }

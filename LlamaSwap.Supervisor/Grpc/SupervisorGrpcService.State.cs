@@ -6,12 +6,22 @@ namespace LlamaSwap.Supervisor.Grpc;
 
 internal sealed partial class SupervisorGrpcService
 {
+    /// <summary>
+    /// How often WatchState sends a change that only moves counts (leases, waiting requests, queue length, TTL
+    /// deadline, last use). Every proxied request changes them twice; sending each change would cost every
+    /// watcher (the Proxy, the AppHost) a message per change.
+    /// </summary>
+    internal static readonly TimeSpan CountsOnlyInterval = TimeSpan.FromMilliseconds(100);
+
     public override Task<StateSnapshot> GetState(GetStateRequest request, ServerCallContext context) =>
         Task.FromResult(BuildState(scheduler.GetSnapshot()));
 
     /// <summary>
     /// The current state, then a new one whenever the scheduler publishes a change or a reload changes the
-    /// configuration generation. A slow reader gets the latest state, never a backlog.
+    /// configuration generation. A slow reader gets the latest state, never a backlog. A change of state (a
+    /// model starting, ready, stopping, a pid, an error, a reload) goes out at once; a change of counts only goes
+    /// out at most once per <see cref="CountsOnlyInterval"/>, and always eventually: the latest counts are sent
+    /// when the interval has passed.
     /// </summary>
     public override async Task WatchState(WatchStateRequest request, IServerStreamWriter<StateSnapshot> responseStream, ServerCallContext context)
     {
@@ -31,20 +41,41 @@ internal sealed partial class SupervisorGrpcService
             while (true)
             {
                 await responseStream.WriteAsync(BuildState(latest, generation), context.CancellationToken, cancellationToken);
-                var changed = await Task.WhenAny(nextSnapshot, nextReload);
-                cancellationToken.ThrowIfCancellationRequested();
-                if (changed == nextSnapshot)
+                var sent = latest;
+                var sentAt = time.GetTimestamp();
+                Task? countsDue = null;
+                while (true)
                 {
-                    // False: the scheduler has stopped, the Supervisor is shutting down.
-                    if (!await nextSnapshot)
-                        return;
-                    latest = snapshots.Current;
-                    nextSnapshot = snapshots.MoveNextAsync().AsTask();
-                }
-                else
-                {
-                    generation = configuration.Generation;
-                    nextReload = configuration.WaitForChangeAsync(generation, cancellationToken);
+                    var changed = countsDue is null
+                        ? await Task.WhenAny(nextSnapshot, nextReload)
+                        : await Task.WhenAny(nextSnapshot, nextReload, countsDue);
+                    cancellationToken.ThrowIfCancellationRequested();
+                    if (changed == nextSnapshot)
+                    {
+                        // False: the scheduler has stopped, the Supervisor is shutting down.
+                        if (!await nextSnapshot)
+                        {
+                            if (!ReferenceEquals(latest, sent))
+                                await responseStream.WriteAsync(BuildState(latest, generation), context.CancellationToken, cancellationToken);
+                            return;
+                        }
+
+                        latest = snapshots.Current;
+                        nextSnapshot = snapshots.MoveNextAsync().AsTask();
+                        var wait = CountsOnlyInterval - time.GetElapsedTime(sentAt);
+                        if (OnlyCountsDiffer(sent, latest) && wait > TimeSpan.Zero)
+                        {
+                            countsDue ??= Task.Delay(wait, time, cancellationToken);
+                            continue;
+                        }
+                    }
+                    else if (changed == nextReload)
+                    {
+                        generation = configuration.Generation;
+                        nextReload = configuration.WaitForChangeAsync(generation, cancellationToken);
+                    }
+
+                    break;
                 }
             }
         }
@@ -55,6 +86,21 @@ internal sealed partial class SupervisorGrpcService
                 await Task.WhenAny(nextSnapshot);
             await snapshots.DisposeAsync();
         }
+    }
+
+    /// <summary>True when <paramref name="next"/> differs from <paramref name="sent"/> in counts only (see <see cref="CountsOnlyInterval"/>).</summary>
+    internal static bool OnlyCountsDiffer(SchedulerSnapshot sent, SchedulerSnapshot next)
+    {
+        if (sent.ShuttingDown != next.ShuttingDown || sent.Models.Length != next.Models.Length)
+            return false;
+        for (var i = 0; i < sent.Models.Length; i++)
+        {
+            var (a, b) = (sent.Models[i], next.Models[i]);
+            if (a.ModelId != b.ModelId || a.State != b.State || a.Pid != b.Pid || a.Port != b.Port || a.LastError != b.LastError)
+                return false;
+        }
+
+        return true;
     }
 
     private StateSnapshot BuildState(SchedulerSnapshot snapshot, ulong? generation = null) =>

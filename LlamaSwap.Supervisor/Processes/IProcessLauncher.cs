@@ -12,7 +12,10 @@ internal interface IProcessLauncher
 
 /// <param name="FileName">Absolute path of the executable (already resolved against PATH).</param>
 /// <param name="Arguments">argv[1..]; passed as-is, never through a shell.</param>
-/// <param name="Environment">Added to the Supervisor's environment in order, so later duplicates win.</param>
+/// <param name="Environment">
+/// Added in order (later duplicates win) to the Supervisor's environment without its own service settings
+/// (<see cref="UpstreamEnvironment"/>).
+/// </param>
 /// <param name="KeepStandardInputOpen">
 /// False: the child's stdin is an empty pipe (EOF at once). True: <see cref="ILaunchedProcess.StandardInput"/> is
 /// the write end.

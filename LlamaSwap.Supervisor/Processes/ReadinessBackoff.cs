@@ -1,11 +1,15 @@
 namespace LlamaSwap.Supervisor.Processes;
 
 /// <summary>
-/// Pause before readiness poll <c>attempt + 1</c>: fast at first so an upstream that is ready at once is noticed within
-/// tens of milliseconds, then doubling to a cap for slow loads (<c>10, 20, 40, 80, 160, 250, 250 …</c> ms by default).
+/// Pause before readiness poll <c>attempt + 1</c>: <paramref name="initial"/>, then doubling up to
+/// <paramref name="max"/> (<c>10, 20, 20, 20 …</c> ms by default, so readiness is noticed within 20 ms however long
+/// the model takes to load).
 /// </summary>
 internal static class ReadinessBackoff
 {
+    /// <param name="attempt">Polls made so far, minus one.</param>
+    /// <param name="initial">The first pause.</param>
+    /// <param name="max">The cap.</param>
     public static TimeSpan Delay(int attempt, TimeSpan initial, TimeSpan max)
     {
         // 2^30 times any sensible initial delay is past any cap; avoid overflowing on long waits.

@@ -50,6 +50,8 @@ internal sealed class SystemProcessLauncher : IProcessLauncher
             startInfo.ArgumentList.Add(argument);
         }
 
+        // The Supervisor's own service settings stay with it; the model's entries come after and may set them.
+        UpstreamEnvironment.RemoveServiceSettings(startInfo.Environment);
         foreach (var (name, value) in spec.Environment)
         {
             startInfo.Environment[name] = value;

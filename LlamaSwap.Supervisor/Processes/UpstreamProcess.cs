@@ -296,6 +296,7 @@ internal sealed partial class UpstreamProcess : IUpstreamProcess
         using var activity = SupervisorTelemetry.ActivitySource.StartActivity(SupervisorTelemetry.Spans.ReadinessWait);
         activity?.SetTag(SupervisorTelemetry.Tags.Model, ModelId);
         var attempts = 0;
+        long lastReport = 0;
         using var pollCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var poll = _services.Readiness.WaitAsync(
             url,
@@ -303,7 +304,12 @@ internal sealed partial class UpstreamProcess : IUpstreamProcess
             attempt =>
             {
                 Volatile.Write(ref attempts, attempt);
-                progress?.Report(new UpstreamStartProgress(UpstreamStartPhase.WaitingForReady, attempt));
+
+                // Polls come every few milliseconds; their progress, only as often as a reader wants it.
+                if (progress is null || (attempt > 1 && _time.GetElapsedTime(lastReport) < _options.ReadinessProgressInterval))
+                    return;
+                lastReport = _time.GetTimestamp();
+                progress.Report(new UpstreamStartProgress(UpstreamStartPhase.WaitingForReady, attempt));
             },
             pollCancel.Token);
         try

@@ -11,7 +11,17 @@ internal sealed record UpstreamProcessOptions
     /// <summary>First pause between readiness polls; doubles up to <see cref="ReadinessMaxDelay"/>.</summary>
     public TimeSpan ReadinessInitialDelay { get; init; } = TimeSpan.FromMilliseconds(10);
 
-    public TimeSpan ReadinessMaxDelay { get; init; } = TimeSpan.FromMilliseconds(250);
+    /// <summary>
+    /// Longest pause between readiness polls: how late, at most, an upstream that turned ready is noticed. A poll is
+    /// one loopback <c>GET</c>, so 50 a second while a model loads cost next to nothing.
+    /// </summary>
+    public TimeSpan ReadinessMaxDelay { get; init; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>
+    /// Polls are reported as <c>WaitingForReady</c> progress (the first one, then at most one per interval), so a
+    /// waiting client's loading messages stay readable however often the Supervisor polls.
+    /// </summary>
+    public TimeSpan ReadinessProgressInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Bound of one readiness request (llama-swap settled on 5 s after slower backends failed a 500 ms limit).</summary>
     public TimeSpan ReadinessAttemptTimeout { get; init; } = TimeSpan.FromSeconds(5);

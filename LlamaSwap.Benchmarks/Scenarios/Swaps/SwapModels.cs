@@ -25,14 +25,6 @@ internal static class SwapModels
     public static IReadOnlyList<string> SimulatorArguments(string model, string port) =>
         ["--port", port, "--model", model, "--load-time", "0", "--tokens-per-second", "0", "--max-tokens", "16", "--quiet"];
 
-    /// <summary>
-    /// The Supervisor hands its own environment to the processes it starts, including the
-    /// <c>Kestrel__Endpoints__*</c> variables the AppHost gives it; an ASP.NET Core upstream such as
-    /// the simulator would then try to bind the Supervisor's ports and exit. <c>env -u</c> removes them.
-    /// </summary>
-    private static IReadOnlyList<string> WithoutSupervisorEndpoints { get; } =
-        ["env", .. new[] { "http", "grpc" }.SelectMany(e => new[] { "-u", $"Kestrel__Endpoints__{e}__Url", "-u", $"Kestrel__Endpoints__{e}__Protocols" })];
-
     public static string Yaml(int startPort, int gatePort, double starvationBoundSeconds)
     {
         var yaml = new StringBuilder();
@@ -51,7 +43,7 @@ internal static class SwapModels
         {
             yaml.AppendLine(CultureInfo.InvariantCulture, $"""
                   {model}:
-                    cmd: {Command([.. WithoutSupervisorEndpoints, .. SimulatorServer.CommandLine(SimulatorArguments(model, "${PORT}"))])}
+                    cmd: {Command(SimulatorServer.CommandLine(SimulatorArguments(model, "${PORT}")))}
                 """);
         }
 

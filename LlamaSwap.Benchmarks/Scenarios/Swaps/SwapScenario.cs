@@ -225,7 +225,10 @@ internal sealed class SwapScenario(BenchmarkProfile profile, TextWriter log)
                         SupervisorLease lease;
                         try
                         {
-                            lease = await supervisor.AcquireAsync(new AcquireRequest { ModelId = model, RequestId = "churn" }, null, new CallOptions(CancellationToken: stop.Token));
+                            // The end of the run cancels a waiting Acquire, never a held lease: cancelling one would
+                            // release it under its request in flight, and a swap could stop the upstream under it.
+                            using var waiting = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
+                            lease = await supervisor.AcquireAsync(new AcquireRequest { ModelId = model, RequestId = "churn" }, null, new CallOptions(CancellationToken: waiting.Token));
                         }
                         catch (RpcException) when (stop.IsCancellationRequested)
                         {

@@ -29,6 +29,7 @@ internal sealed class ClientCall<TResponse> : IDisposable
     private ITimer? _deadlineTimer;
     private volatile bool _deadlineExpired;
     private volatile bool _cancelledByCaller;
+    private volatile bool _released;
     private HttpResponseMessage? _response;
     private PipeReader? _reader;
     private RpcException? _failure;
@@ -110,7 +111,19 @@ internal sealed class ClientCall<TResponse> : IDisposable
         {
             while (true)
             {
+                if (_released)
+                {
+                    return null;
+                }
+
                 var result = await reader.ReadAsync(_cancellation.Token);
+                if (result.IsCanceled && _released)
+                {
+                    // Release (below) woke this read without an exception; what arrived stays unread.
+                    reader.AdvanceTo(result.Buffer.Start);
+                    return null;
+                }
+
                 var buffer = result.Buffer;
                 var frame = MessageFraming.TryReadMessage(ref buffer, _channel.Options.MaxReceiveMessageSize, out var compressed, out var payload);
                 switch (frame)
@@ -154,6 +167,25 @@ internal sealed class ClientCall<TResponse> : IDisposable
             {
                 CloseReader();
             }
+        }
+    }
+
+    /// <summary>
+    /// The caller is done with the call and will dispose it next: a read in progress (or the next one) returns
+    /// null at once instead of failing, so ending a long-lived stream (an Acquire lease, once per proxied request)
+    /// throws nothing in this library. <see cref="Dispose"/> then resets the stream as usual.
+    /// </summary>
+    public void Release()
+    {
+        _cancelledByCaller = true;
+        _released = true;
+
+        // A pending ReadAsync returns a cancelled result rather than throwing; with none pending, the next one does.
+        // On a thread-pool thread: waking the read runs the HTTP/2 stream's cancellation, which captures the stack it
+        // runs on, and the caller's (a whole request pipeline) is deep: capturing it cost tens of KB per release.
+        if (_reader is { } reader)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static r => r.CancelPendingRead(), reader, preferLocal: false);
         }
     }
 

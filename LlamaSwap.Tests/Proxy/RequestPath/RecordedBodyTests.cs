@@ -32,4 +32,21 @@ public sealed class RecordedBodyTests
         Assert.True(recorded.InMemory);
         Assert.Equal([1, 2, 3], recorded.Memory.ToArray());
     }
+
+    [Fact]
+    public async Task TheBufferIsSizedFromTheContentLengthAndGrowsWhenTheBodyIsLonger()
+    {
+        await using var small = new RecordedBody(expectedLength: 120);
+        await using var large = new RecordedBody(expectedLength: 50L << 30);
+        await using var chunked = new RecordedBody();
+        await using var wrong = new RecordedBody(expectedLength: 2);
+
+        await wrong.AppendAsync(new byte[] { 1, 2, 3, 4, 5 }, TestContext.Current.CancellationToken);
+
+        Assert.Equal(120, small.MemoryCapacity);
+        Assert.Equal(RecordedBody.MaxInitialCapacity, large.MemoryCapacity);
+        Assert.Equal(RecordedBody.UnknownLengthInitialCapacity, chunked.MemoryCapacity);
+        Assert.True(wrong.InMemory);
+        Assert.Equal([1, 2, 3, 4, 5], wrong.Memory.ToArray());
+    }
 }

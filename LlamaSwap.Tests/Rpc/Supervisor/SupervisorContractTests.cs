@@ -53,6 +53,58 @@ public sealed class SupervisorContractTests : IAsyncLifetime
         await _server!.Calls.WaitForIdleAsync().WaitAsync(Timeout, TestToken);
     }
 
+    [Fact]
+    public async Task ReleasingALeaseThrowsNoExceptionInTheClient()
+    {
+        // The connection exists before the marked flow starts, so its frame loop is not counted.
+        await Client.GetStateAsync(options: new CallOptions(CancellationToken: TestToken)).WaitAsync(Timeout, TestToken);
+        var thrown = new List<string>();
+        var marker = new AsyncLocal<bool>();
+        void OnFirstChance(object? sender, System.Runtime.ExceptionServices.FirstChanceExceptionEventArgs e)
+        {
+            if (!marker.Value)
+            {
+                return;
+            }
+
+            // The runtime's HTTP/2 stream raises its own cancellation internally when a pending read is woken
+            // (caught inside System.IO.Pipelines); what must not happen is this library failing the call (an
+            // RpcException) or throwing from one of its own frames (the last frame at first chance).
+            var trace = e.Exception.StackTrace ?? string.Empty;
+            var frames = trace.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            var throwingFrame = frames.Length > 0 ? frames[^1] : string.Empty;
+            if (e.Exception is RpcException || throwingFrame.Contains(" LlamaSwap.", StringComparison.Ordinal))
+            {
+                lock (thrown)
+                {
+                    thrown.Add($"{e.Exception.GetType().Name}: {e.Exception.Message}\n{trace}");
+                }
+            }
+        }
+
+        AppDomain.CurrentDomain.FirstChanceException += OnFirstChance;
+        try
+        {
+            marker.Value = true;
+            var lease = await Client.AcquireAsync(new AcquireRequest { ModelId = "qwen" }).WaitAsync(Timeout, TestToken);
+            await lease.DisposeAsync().AsTask().WaitAsync(Timeout, TestToken);
+            marker.Value = false;
+
+            Assert.Equal("qwen", await _service.LeaseReleased.Task.WaitAsync(Timeout, TestToken));
+            Assert.False(lease.Revoked.IsCancellationRequested);
+            Assert.Null(lease.EndStatus);
+        }
+        finally
+        {
+            AppDomain.CurrentDomain.FirstChanceException -= OnFirstChance;
+        }
+
+        lock (thrown)
+        {
+            Assert.True(thrown.Count == 0, string.Join("\n----\n", thrown));
+        }
+    }
+
     [Theory]
     [InlineData("full", StatusCode.ResourceExhausted)]
     [InlineData("missing", StatusCode.NotFound)]

@@ -1,5 +1,6 @@
 using LlamaSwap.Rpc.Client;
 using LlamaSwap.Rpc.Supervisor.V1;
+using LlamaSwap.Supervisor.Grpc;
 using static LlamaSwap.Tests.Supervisor.Component.SupervisorTestHost;
 
 namespace LlamaSwap.Tests.Supervisor.Component;
@@ -60,6 +61,45 @@ public sealed class StateTests
         Assert.Equal(ModelState.Starting, states[0]);
         Assert.True(states.IndexOf(ModelState.Ready) > 0);
         Assert.Equal(ModelState.Stopped, states[^1]);
+    }
+
+    [Fact]
+    public async Task WatchStateSendsLeaseCountChangesAtMostTenTimesASecondAndEndsWithTheFinalCounts()
+    {
+        await using var host = await StartAsync(new TestConfig().Model("a"));
+
+        // Held throughout the cycles, so the count is never 0 until it is released at the end.
+        var holder = await host.AcquireAsync("a");
+        using var watch = host.Client.WatchState(options: new CallOptions(CancellationToken: TestToken));
+        Assert.True(await watch.MoveNextAsync(TestToken));
+        Assert.Equal(1u, Model(watch.Current, "a").InFlightLeases);
+        var received = 0;
+        var sawZero = Task.Run(
+            async () =>
+            {
+                while (await watch.MoveNextAsync(TestToken))
+                {
+                    Interlocked.Increment(ref received);
+                    if (Model(watch.Current, "a").InFlightLeases == 0)
+                        return;
+                }
+
+                Assert.Fail("WatchState ended early");
+            },
+            TestToken);
+
+        // Each cycle changes the lease count twice (1 → 2 → 1); sent one by one they would be 2 × cycles messages.
+        const int Cycles = 60;
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        for (var i = 0; i < Cycles; i++)
+            await (await host.AcquireAsync("a")).DisposeAsync();
+        var duringCycles = Volatile.Read(ref received);
+        var elapsed = started.Elapsed;
+        await holder.DisposeAsync();
+
+        await sawZero.WaitAsync(Bound, TestToken);
+        var allowed = (int)(elapsed / SupervisorGrpcService.CountsOnlyInterval) + 2;
+        Assert.InRange(duringCycles, 0, Math.Min(allowed, Cycles));
     }
 
     private static async Task ReadUntil(

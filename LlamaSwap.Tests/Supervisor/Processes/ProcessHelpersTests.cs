@@ -6,6 +6,17 @@ namespace LlamaSwap.Tests.Supervisor.Processes;
 public sealed class ProcessHelpersTests
 {
     [Fact]
+    public void ReadinessIsPolledAtLeastEvery20MillisecondsByDefault()
+    {
+        var options = new UpstreamProcessOptions();
+        var delays = Enumerable.Range(0, 8)
+            .Select(a => ReadinessBackoff.Delay(a, options.ReadinessInitialDelay, options.ReadinessMaxDelay).TotalMilliseconds);
+
+        Assert.Equal([10, 20, 20, 20, 20, 20, 20, 20], delays);
+        Assert.Equal(TimeSpan.FromMilliseconds(20), ReadinessBackoff.Delay(int.MaxValue, options.ReadinessInitialDelay, options.ReadinessMaxDelay));
+    }
+
+    [Fact]
     public void ReadinessPollsStartFastAndDoubleUpToTheCap()
     {
         var delays = Enumerable.Range(0, 8)

@@ -32,6 +32,39 @@ public sealed class SystemProcessLauncherTests
     }
 
     [Fact]
+    public async Task TheSupervisorsServiceSettingsDoNotReachTheUpstreamUnlessTheModelSetsThem()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var id = Guid.NewGuid().ToString("N");
+        var (telemetry, discovery, kept) = ($"OTEL_LLAMASWAP_TEST_{id}", $"services__envtest{id}__http__0", $"LLAMASWAP_TEST_KEPT_{id}");
+        var (ownTelemetry, ownKestrel) = ($"OTEL_LLAMASWAP_MODEL_{id}", $"Kestrel__LlamaSwapTest{id}__Url");
+        Environment.SetEnvironmentVariable(telemetry, "supervisor");
+        Environment.SetEnvironmentVariable(discovery, "http://127.0.0.1:1");
+        Environment.SetEnvironmentVariable(kept, "inherited");
+        try
+        {
+            using var process = new SystemProcessLauncher().Launch(new ProcessLaunchSpec(
+                "/usr/bin/env", [], [new(ownTelemetry, "model"), new(ownKestrel, "http://127.0.0.1:2")]));
+            using var reader = new StreamReader(process.StandardOutput);
+            var output = await reader.ReadToEndAsync(ct).WaitAsync(Bound, ct);
+            await process.Exited.WaitAsync(Bound, ct);
+            var variables = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+            Assert.DoesNotContain(variables, v => v.StartsWith(telemetry + "=", StringComparison.Ordinal));
+            Assert.DoesNotContain(variables, v => v.StartsWith(discovery + "=", StringComparison.Ordinal));
+            Assert.Contains($"{kept}=inherited", variables);
+            Assert.Contains($"{ownTelemetry}=model", variables);
+            Assert.Contains($"{ownKestrel}=http://127.0.0.1:2", variables);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(telemetry, null);
+            Environment.SetEnvironmentVariable(discovery, null);
+            Environment.SetEnvironmentVariable(kept, null);
+        }
+    }
+
+    [Fact]
     public async Task ATreeSignalReachesGrandchildrenAndTheTreeIsThenGone()
     {
         var ct = TestContext.Current.CancellationToken;

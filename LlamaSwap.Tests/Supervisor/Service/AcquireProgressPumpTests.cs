@@ -33,6 +33,38 @@ public sealed class AcquireProgressPumpTests
     }
 
     [Fact]
+    public async Task WithoutReportsNothingRunsAndLaterReportsAreDropped()
+    {
+        // The ready path: no report, so Ready is written right after without waiting on a writer task.
+        var stream = new SlowWriter();
+        var pump = new AcquireProgressPump(stream, TestContext.Current.CancellationToken);
+
+        var completed = pump.CompleteAsync();
+        Assert.True(completed.IsCompletedSuccessfully);
+        await completed;
+        pump.Report(AcquireProgress.Starting.Instance);
+        await pump.StopAsync().WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        Assert.Empty(stream.Written);
+    }
+
+    [Fact]
+    public async Task DrainWritesWhatIsQueuedAndNeverThrows()
+    {
+        var stream = new SlowWriter();
+        var pump = new AcquireProgressPump(stream, TestContext.Current.CancellationToken);
+        pump.Report(AcquireProgress.Starting.Instance);
+        pump.Report(new AcquireProgress.WaitingForReady(0));
+
+        await pump.DrainAsync().WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        Assert.Equal([AcquireEvent.EventOneofCase.Starting, AcquireEvent.EventOneofCase.WaitingForReady], stream.Written.Select(e => e.EventCase));
+        var failing = new AcquireProgressPump(new SlowWriter { Fail = true }, TestContext.Current.CancellationToken);
+        failing.Report(AcquireProgress.Starting.Instance);
+        await failing.DrainAsync().WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
     public async Task StopDropsWhatIsQueuedAndNeverThrows()
     {
         var stream = new SlowWriter { Fail = true };
