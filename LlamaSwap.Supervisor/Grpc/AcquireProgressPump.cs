@@ -109,7 +109,8 @@ internal sealed class AcquireProgressPump(IServerStreamWriter<AcquireEvent> stre
     {
         AcquireProgress.Queued q => new AcquireEvent { Queued = new AcquireEvent.Types.Queued { Position = (uint)Math.Max(0, q.Position) } },
         AcquireProgress.WaitingForReady w => new AcquireEvent { WaitingForReady = new AcquireEvent.Types.WaitingForReady { Attempt = (uint)Math.Max(0, w.Attempt) + 1 } },
-        _ => new AcquireEvent { Starting = new AcquireEvent.Types.Starting() },
+        AcquireProgress.Starting s => new AcquireEvent { Starting = new AcquireEvent.Types.Starting { EvictedModelIds = { s.Evicted } } },
+        _ => throw new ArgumentOutOfRangeException(nameof(progress), progress, "unknown acquire progress"),
     };
 
     /// <summary>Refuses later reports and returns the writer task, if a report ever started one.</summary>

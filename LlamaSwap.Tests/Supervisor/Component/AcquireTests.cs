@@ -61,6 +61,18 @@ public sealed class AcquireTests
     }
 
     [Fact]
+    public async Task ASwapsStartingEventNamesTheModelItStops()
+    {
+        await using var host = await StartAsync(new TestConfig().Model("a").Model("b"));
+        await (await host.AcquireAsync("a")).DisposeAsync();
+        var progress = new RecordingProgress();
+
+        await using var lease = await host.AcquireAsync("b", progress);
+
+        Assert.Equal(["a"], progress.Events.First(e => e.Starting is not null).Starting.EvictedModelIds);
+    }
+
+    [Fact]
     public async Task UnknownModelIsNotFoundAndAnEmptyModelIdIsInvalid()
     {
         await using var host = await StartAsync(new TestConfig().Model("a"));

@@ -12,7 +12,8 @@ public sealed class AcquireProgressPumpTests
     public void ProgressMapsOntoTheContractsEvents()
     {
         Assert.Equal(3u, AcquireProgressPump.ToEvent(new AcquireProgress.Queued(3)).Queued.Position);
-        Assert.NotNull(AcquireProgressPump.ToEvent(AcquireProgress.Starting.Instance).Starting);
+        Assert.Empty(AcquireProgressPump.ToEvent(AcquireProgress.Starting.Instance).Starting.EvictedModelIds);
+        Assert.Equal(["a", "b"], AcquireProgressPump.ToEvent(new AcquireProgress.Starting(["a", "b"])).Starting.EvictedModelIds);
 
         // The scheduler counts the probes made; the contract names the one about to be made.
         Assert.Equal(1u, AcquireProgressPump.ToEvent(new AcquireProgress.WaitingForReady(0)).WaitingForReady.Attempt);
