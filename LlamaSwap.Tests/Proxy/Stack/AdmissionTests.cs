@@ -135,8 +135,13 @@ public sealed class AdmissionTests(AdmissionStackFixture fixture) : IClassFixtur
     public async Task AHardUnloadMidStreamCutsTheResponseShort()
     {
         await WarmAsync("limited");
+        // Mid-stream means the upstream is answering: no earlier request may still hold the model (its lease is
+        // released asynchronously), or this one would wait in the queue behind a loading-state stream instead.
+        await fixture.Stack.WaitForStatusAsync("limited", m => m is { State: ModelState.Ready, InFlightLeases: 0, Queued: 0 }, "ready and idle");
+        await WaitUntilAsync(() => Gate.Admitted("limited") == 0, "the slot to be free");
         using var client = fixture.Stack.CreateClient();
         using var response = await client.SendAsync(Post(Chat("limited")), HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken).DefaultTimeout();
+        Assert.True(response.Headers.Contains("X-Simulator-Model"), "the upstream itself answered, not a loading-state stream");
         var body = await response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken);
         var buffer = new byte[16 * 1024];
         await body.ReadAsync(buffer, TestContext.Current.CancellationToken).DefaultTimeout();
