@@ -58,5 +58,4 @@ internal static class UpstreamEnvironment
         foreach (var name in names)
             environment.Remove(name);
     }
-
 }
