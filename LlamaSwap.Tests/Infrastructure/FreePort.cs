@@ -17,4 +17,19 @@ public static class FreePort
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         return ((IPEndPoint)listener.LocalEndPoint!).Port;
     }
+
+    /// <summary>Whether <paramref name="port"/> can be bound on loopback right now.</summary>
+    public static bool IsFree(int port)
+    {
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            listener.Bind(new IPEndPoint(IPAddress.Loopback, port));
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
 }

@@ -53,6 +53,28 @@ internal sealed class TestConfig
     public static string Command(string modelId, int port, IEnumerable<string> flags) =>
         SimulatorProcess.ShellCommand(["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--model", modelId, .. flags]);
 
+    /// <summary>
+    /// The first of <paramref name="count"/> consecutive loopback ports, all free now and given to no other test of
+    /// this run: a <c>startPort</c> for a configuration whose models take <c>${PORT}</c>.
+    /// </summary>
+    public static int NextPortBlock(int count)
+    {
+        while (true)
+        {
+            var first = FreePort.Get();
+            if (first + count > 65535)
+                continue;
+            lock (PortGate)
+            {
+                var block = Enumerable.Range(first, count).ToList();
+                if (block.Any(PortsHandedOut.Contains) || !block.Skip(1).All(FreePort.IsFree))
+                    continue;
+                PortsHandedOut.UnionWith(block);
+                return first;
+            }
+        }
+    }
+
     /// <summary>A loopback port that is free now and that no other test of this run was given.</summary>
     public static int NextPort()
     {
