@@ -132,7 +132,7 @@ internal static class Keys
     [
         Cmd, CmdStop, Proxy, CheckEndpoint, Ttl, UnloadTimeout, Aliases, Env, Unlisted, UseModelName, Name, Description,
         ConcurrencyLimit, SendLoadingState, LoadingStateStyle, Filters, Metadata, Macros, Timeouts, Compat, Capabilities,
-        HealthCheckTimeout, Endpoint,
+        HealthCheckTimeout, Endpoint, ApiKey,
     ];
 
     public static readonly string[] ModelFilters = [StripParams, LegacyStripParams, SetParams, SetParamsById];

@@ -39,6 +39,12 @@ internal static class ModelDecoder
                 model.Error(Keys.Endpoint, "an endpoint model has no cmd (use proxy: for the URL of a server cmd starts)");
         }
 
+        var apiKey = (model.String(Keys.ApiKey) ?? "").Trim();
+        if (apiKey.Length > 0 && cmd.Trim().Length > 0)
+        {
+            model.Error(Keys.ApiKey, "only an endpoint model (a URL, no cmd) takes an apiKey");
+        }
+
         var concurrency = model.Int(Keys.ConcurrencyLimit) ?? 0;
         if (concurrency < 0)
         {
@@ -54,6 +60,7 @@ internal static class ModelDecoder
             Id = id,
             Cmd = cmd.Trim().Length == 0 ? "" : cmd,
             CmdStop = model.String(Keys.CmdStop) ?? "",
+            ApiKey = apiKey,
             Proxy = Proxy(model),
             CheckEndpoint = checkEndpoint.Trim() == NoHealthCheck ? NoHealthCheck : checkEndpoint,
             Env = [.. (model.Strings(Keys.Env) ?? []).Select(e => e.Value)],

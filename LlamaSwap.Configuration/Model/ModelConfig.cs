@@ -44,6 +44,9 @@ public sealed record ModelConfig
     /// <summary>The port allocated for <c>${PORT}</c>, when the command uses it.</summary>
     public int? Port { get; init; }
 
+    /// <summary>For an endpoint model: the key sent to it (as a bearer token) instead of the client's; empty = none.</summary>
+    public string ApiKey { get; init; } = "";
+
     /// <summary>A remote backend (a URL and no <c>cmd</c>): the Proxy forwards to it and checks its health; nothing is started.</summary>
     public bool IsEndpoint => Cmd.Length == 0;
 

@@ -75,8 +75,10 @@ internal sealed partial class EndpointHealthMonitor(
         {
             using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             bounded.CancelAfter(timeout);
-            using var response = await _client.GetAsync(UpstreamUri.Combine(model.Proxy, model.CheckEndpoint, QueryString.Empty), bounded.Token)
-                .ConfigureAwait(false);
+            using var request = new HttpRequestMessage(HttpMethod.Get, UpstreamUri.Combine(model.Proxy, model.CheckEndpoint, QueryString.Empty));
+            if (model.ApiKey.Length > 0)
+                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", model.ApiKey);
+            using var response = await _client.SendAsync(request, bounded.Token).ConfigureAwait(false);
             error = response.StatusCode == System.Net.HttpStatusCode.OK ? null : $"answered {(int)response.StatusCode}";
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

@@ -137,7 +137,9 @@ internal sealed partial class ModelDispatcher(
             return await FailOrDeferAsync(dispatch, scope, timing, ProxyError.TooManyRequests()).ConfigureAwait(false);
 
         var target = UpstreamUri.Combine(endpoint.Proxy, dispatch.UpstreamPath, dispatch.Query);
-        var credentials = new UpstreamCredentials(RemoveClientKey: dispatch.Table.Keys.Enabled, ReplacementKey: null);
+        var credentials = endpoint.ApiKey.Length > 0
+            ? new UpstreamCredentials(RemoveClientKey: true, ReplacementKey: endpoint.ApiKey)
+            : new UpstreamCredentials(RemoveClientKey: dispatch.Table.Keys.Enabled, ReplacementKey: null);
         var result = await forwarder.ForwardAsync(
             new ForwardRequest(dispatch.Context, target, dispatch.Content, endpoint.Id, endpoint.Timeouts, credentials, Peer: false, scope, timing, dispatch.Fallback,
                 dispatch.HideBackendAs),

@@ -75,6 +75,14 @@ public sealed class RoutesTests
             "models.yaml:4:15 models.m.endpoint: an endpoint model has no cmd (use proxy: for the URL of a server cmd starts)");
 
     [Fact]
+    public void OnlyAnEndpointTakesAnApiKey()
+    {
+        Assert.Equal("k", LoadValid(Yaml("models:", "  m:", "    endpoint: http://10.0.0.9:8000", "    apiKey: k")).Models["m"].ApiKey);
+        AssertError(Yaml("models:", "  m:", "    cmd: server --port ${PORT}", "    apiKey: k"),
+            "models.yaml:4:13 models.m.apiKey: only an endpoint model (a URL, no cmd) takes an apiKey");
+    }
+
+    [Fact]
     public void AModelWithNeitherCommandNorUrlSaysWhatItNeeds() =>
         AssertError(Yaml("models:", "  m:", "    ttl: 5"),
             "models.yaml:2:3 models.m.proxy: proxy uses ${PORT} but cmd does not - ${PORT} is only available when used in cmd " +
