@@ -35,8 +35,8 @@ internal sealed partial class EndpointHealthMonitor(
 
     public bool IsHealthy(string modelId) => For(modelId).Healthy;
 
-    /// <summary>Runs one round of checks now (the loop calls it each interval).</summary>
-    public async Task CheckAllAsync(CancellationToken cancellationToken)
+    /// <summary>One round of checks, all endpoints at once; results of models no longer configured go.</summary>
+    private async Task CheckAllAsync(CancellationToken cancellationToken)
     {
         var config = configProvider.Current;
         var endpoints = config.Models.Values.Where(m => m.IsEndpoint).ToList();
