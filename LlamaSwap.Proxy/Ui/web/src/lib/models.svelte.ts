@@ -29,8 +29,6 @@ const pinsKey = 'llamaswap.pinnedModels';
 class ModelCatalog {
   /** id → /v1/models record, refreshed when the set of models changes. */
   records = $state.raw<Record<string, ModelRecord>>({});
-  /** Configured TTL (seconds) of running models, from /running, for a Proxy whose modelStatus lacks it. */
-  runningTtl = $state.raw<Record<string, number>>({});
   pins = $state<string[]>(JSON.parse(localStorage.getItem(pinsKey) ?? '[]'));
   private loadedFor = '';
 
@@ -49,16 +47,6 @@ class ModelCatalog {
       this.records = Object.fromEntries(list.data.map((r) => [r.id, r]));
     } catch {
       this.loadedFor = '';
-    }
-  }
-
-  async refreshRunning(): Promise<void> {
-    try {
-      const running = await getJson<{ running: { model: string; ttl?: number }[] }>('/running');
-      // 0 = no TTL: remembered too, so the model is not asked about again.
-      this.runningTtl = { ...this.runningTtl, ...Object.fromEntries(running.running.map((r) => [r.model, r.ttl ?? 0])) };
-    } catch {
-      // an older Proxy or no permission: the TTL is simply not shown
     }
   }
 
@@ -95,7 +83,7 @@ class ModelCatalog {
       outputs: record?.architecture?.output_modalities ?? [],
       contextLength: status.context_length ?? record?.context_length,
       metadata: meta,
-      ttl: status.ttl || this.runningTtl[status.id] || undefined,
+      ttl: status.ttl || undefined,
       ttlRemaining: status.ttlRemaining,
       pinned: this.pins.includes(status.id),
     };
