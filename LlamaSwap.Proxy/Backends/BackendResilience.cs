@@ -35,9 +35,6 @@ internal sealed class BackendResilience
     public bool IsAvailable(string backend, ResilienceConfig settings) =>
         For(backend, settings).State.CircuitState is CircuitState.Closed or CircuitState.HalfOpen;
 
-    public CircuitState StateOf(string backend) =>
-        _backends.TryGetValue(backend, out var entry) ? entry.State.CircuitState : CircuitState.Closed;
-
     /// <summary>
     /// Runs <paramref name="attempt"/> through the backend's pipeline. Returns null when the circuit is open: the
     /// backend was skipped without being called.
