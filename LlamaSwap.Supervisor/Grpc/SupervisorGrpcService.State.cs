@@ -71,8 +71,11 @@ internal sealed partial class SupervisorGrpcService
                     }
                     else if (changed == nextReload)
                     {
+                        // A generation is bumped once the scheduler has applied it: the state to send with it is the
+                        // scheduler's current one, not a snapshot still waiting in the watch (it may predate the reload).
                         generation = configuration.Generation;
                         nextReload = configuration.WaitForChangeAsync(generation, cancellationToken);
+                        latest = scheduler.GetSnapshot();
                     }
 
                     break;
