@@ -16,6 +16,7 @@ public sealed class DistributedApplication : IAsyncDisposable
 {
     private readonly IReadOnlyList<ProjectResource> _resources;
     private readonly List<ResourceRunner> _runners = [];
+    private readonly PortAllocator _ports = new();
     private readonly IReadOnlyDictionary<string, string> _sharedEnvironment;
     private readonly Func<string, string?> _environment;
     private readonly DashboardOptions? _dashboardOptions;
@@ -67,7 +68,7 @@ public sealed class DistributedApplication : IAsyncDisposable
         OtlpTarget = ResolveOtlpTarget();
         onDashboardStarted?.Invoke();
 
-        PortAllocator.AllocateMissing(_resources.SelectMany(r => r.Endpoints));
+        _ports.AllocateMissing(_resources.SelectMany(r => r.Endpoints));
         foreach (var resource in _resources)
         {
             Notifications.Update(resource.Name, s => s with
@@ -83,6 +84,7 @@ public sealed class DistributedApplication : IAsyncDisposable
                 await RunnerFor(dependency.Name).FirstHealthy.WaitAsync(cancellationToken);
             var runner = new ResourceRunner(resource, _sharedEnvironment, () => OtlpTarget, Notifications, Logs, _timeProvider);
             _runners.Add(runner);
+            _ports.Release(resource.Endpoints);
             runner.Start();
             if (resource.ChildResources is { } children)
                 _childSources.Add(Task.Run(() => children.RunAsync(resource, Notifications, Logs, _childSourcesStopping.Token), CancellationToken.None));
@@ -110,6 +112,7 @@ public sealed class DistributedApplication : IAsyncDisposable
         if (_stopped)
             return;
         _stopped = true;
+        _ports.Dispose();
         await _childSourcesStopping.CancelAsync();
         foreach (var runner in Enumerable.Reverse(_runners))
             await runner.StopAsync();
