@@ -1,14 +1,8 @@
-using LlamaSwap.Configuration;
-using LlamaSwap.Proxy.Hosting;
-using LlamaSwap.Proxy.Ui;
 using LlamaSwap.Tests.Infrastructure;
+using LlamaSwap.Tests.Proxy.Stack;
+using LlamaSwap.Tests.Rpc.Infrastructure;
 using LlamaSwap.Tests.Supervisor.Component;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace LlamaSwap.Tests.Ui;
 
@@ -53,14 +47,14 @@ internal sealed class UiStack : IAsyncDisposable
         var directory = Directory.CreateTempSubdirectory("llamaswap-ui-").FullName;
         var configPath = Path.Combine(directory, "models.yaml");
         var entries = models.ToList();
-        var yaml = $"startPort: {Supervisor.Component.TestConfig.NextPortBlock(Math.Max(1, entries.Count))}\nlogLevel: info\n{top}\nmodels:\n{string.Concat(entries)}";
+        var yaml = $"startPort: {TestConfig.NextPortBlock(Math.Max(1, entries.Count))}\nlogLevel: info\n{top}\nmodels:\n{string.Concat(entries)}";
         await File.WriteAllTextAsync(configPath, yaml, TestContext.Current.CancellationToken);
 
         var supervisor = SupervisorProcess.Launch(directory, Path.Combine(directory, "state.json"));
         try
         {
             var (_, grpc) = await supervisor.WaitUntilServingAsync(TimeSpan.FromSeconds(60));
-            var proxy = await StartProxyAsync(configPath, grpc);
+            var proxy = await ProxyStack.StartProxyAsync(configPath, grpc, new CollectingLoggerProvider());
             return new UiStack(directory, supervisor, proxy);
         }
         catch
@@ -68,31 +62,6 @@ internal sealed class UiStack : IAsyncDisposable
             await supervisor.DisposeAsync();
             throw;
         }
-    }
-
-    private static async Task<WebApplication> StartProxyAsync(string configPath, Uri supervisor)
-    {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-        {
-            ApplicationName = typeof(ProxyHostingExtensions).Assembly.GetName().Name,
-            ContentRootPath = Path.GetDirectoryName(configPath),
-        });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            [ConfigSourceSettings.FileKey] = configPath,
-            ["services:supervisor:grpc:0"] = supervisor.ToString(),
-        });
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(5));
-        builder.AddServiceDefaults("LlamaSwap.Proxy");
-        builder.AddProxy();
-
-        var app = builder.Build();
-        app.MapDefaultEndpoints();
-        app.MapProxy();
-        await app.StartAsync(TestContext.Current.CancellationToken);
-        return app;
     }
 
     public HttpClient CreateClient() => new() { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(60) };
