@@ -23,10 +23,9 @@ internal sealed class ModelRouteHandler(RoutingTableCache tables, ModelResolver 
             inbound = await RequestModelExtractor.ExtractAsync(context.Request, upstreamPath == ProxyRoutes.ChatCompletions, aborted)
                 .ConfigureAwait(false);
         }
-        catch (Exception e) when (e is IOException or BadHttpRequestException or OperationCanceledException)
+        catch (Exception e) when (IsBodyReadFailure(e))
         {
-            if (!aborted.IsCancellationRequested)
-                await ModelDispatcher.FailAsync(context, null, null, ProxyError.UnreadableBody(e.Message)).ConfigureAwait(false);
+            await FailUnreadableAsync(context, e).ConfigureAwait(false);
             return;
         }
 
@@ -46,10 +45,9 @@ internal sealed class ModelRouteHandler(RoutingTableCache tables, ModelResolver 
                 {
                     await inbound.ReadToEndAsync(aborted).ConfigureAwait(false);
                 }
-                catch (Exception e) when (e is IOException or BadHttpRequestException or OperationCanceledException)
+                catch (Exception e) when (IsBodyReadFailure(e))
                 {
-                    if (!aborted.IsCancellationRequested)
-                        await ModelDispatcher.FailAsync(context, null, null, ProxyError.UnreadableBody(e.Message)).ConfigureAwait(false);
+                    await FailUnreadableAsync(context, e).ConfigureAwait(false);
                     return;
                 }
 
@@ -83,11 +81,9 @@ internal sealed class ModelRouteHandler(RoutingTableCache tables, ModelResolver 
         {
             rewrite = await RequestRewriter.RewriteAsync(inbound, model.UpstreamModelName, filters, aborted).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is IOException or BadHttpRequestException or OperationCanceledException)
+        catch (Exception e) when (IsBodyReadFailure(e))
         {
-            if (aborted.IsCancellationRequested)
-                return new(UpstreamForwarder.ClientClosedRequest);
-            return new(await ModelDispatcher.FailAsync(context, null, null, ProxyError.UnreadableBody(e.Message)).ConfigureAwait(false));
+            return new(await FailUnreadableAsync(context, e).ConfigureAwait(false));
         }
 
         if (rewrite.Error is { } rewriteError)
@@ -97,4 +93,13 @@ internal sealed class ModelRouteHandler(RoutingTableCache tables, ModelResolver 
         return await dispatcher.DispatchAsync(new Dispatch(context, table, model, upstreamPath, rewrite.Query, content, rewrite.CapturedBody,
             inbound.Stream, fallback, hideBackendAs)).ConfigureAwait(false);
     }
+
+    /// <summary>The client's body could not be read: it broke off, Kestrel refused it, or the client left.</summary>
+    private static bool IsBodyReadFailure(Exception e) => e is IOException or BadHttpRequestException or OperationCanceledException;
+
+    /// <summary>Answers 400 naming the reason, unless the client is gone (then there is no one to answer).</summary>
+    private static async Task<int> FailUnreadableAsync(HttpContext context, Exception e) =>
+        context.RequestAborted.IsCancellationRequested
+            ? UpstreamForwarder.ClientClosedRequest
+            : await ModelDispatcher.FailAsync(context, null, null, ProxyError.UnreadableBody(e.Message)).ConfigureAwait(false);
 }
