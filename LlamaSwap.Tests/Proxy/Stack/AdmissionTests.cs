@@ -40,6 +40,10 @@ public sealed class AdmissionTests(AdmissionStackFixture fixture) : IClassFixtur
     /// <summary>Loads the model, so a request streams its answer at once (no loading stream).</summary>
     private async Task WarmAsync(string model)
     {
+        // The tests share the fixture's models: an earlier test's request may still be leaving (its slot and lease
+        // are released asynchronously), and with concurrencyLimit 1 this request would be refused meanwhile.
+        await WaitUntilAsync(() => Gate.Admitted(model) == 0, $"earlier requests to {model} to leave");
+        await fixture.Stack.WaitForStatusAsync(model, m => m is { InFlightLeases: 0, Queued: 0 }, "no lease or waiter left");
         using var client = fixture.Stack.CreateClient();
         using var response = await client.GetAsync($"/upstream/{model}/health", TestContext.Current.CancellationToken).DefaultTimeout();
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
