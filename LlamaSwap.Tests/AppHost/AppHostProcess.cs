@@ -39,7 +39,7 @@ internal sealed class AppHostProcess : IAsyncDisposable
     /// <summary>A models.yaml whose models run the simulator; <paramref name="models"/> are model ids.</summary>
     /// <summary>Simulator models on <c>${PORT}</c>, from a block of ports no other test uses (stacks run side by side).</summary>
     public static string SimulatorConfig(params string[] models) =>
-        $"healthCheckTimeout: 30\nstartPort: {LlamaSwap.Tests.Supervisor.Component.TestConfig.NextPortBlock(models.Length)}\nmodels:\n" + string.Concat(models.Select(m =>
+        $"healthCheckTimeout: 30\nstartPort: {FreePort.GetBlock(models.Length)}\nmodels:\n" + string.Concat(models.Select(m =>
             $"  {m}:\n    cmd: {DotnetHost.Path} {SimulatorProcess.DllPath} --port ${{PORT}} --model {m} --load-time 200ms\n"));
 
     public static async Task<AppHostProcess> StartAsync(string configYaml, IReadOnlyDictionary<string, string>? environment = null)

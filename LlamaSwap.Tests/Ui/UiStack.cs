@@ -47,7 +47,7 @@ internal sealed class UiStack : IAsyncDisposable
         var directory = Directory.CreateTempSubdirectory("llamaswap-ui-").FullName;
         var configPath = Path.Combine(directory, "models.yaml");
         var entries = models.ToList();
-        var yaml = $"startPort: {TestConfig.NextPortBlock(Math.Max(1, entries.Count))}\nlogLevel: info\n{top}\nmodels:\n{string.Concat(entries)}";
+        var yaml = $"startPort: {FreePort.GetBlock(Math.Max(1, entries.Count))}\nlogLevel: info\n{top}\nmodels:\n{string.Concat(entries)}";
         await File.WriteAllTextAsync(configPath, yaml, TestContext.Current.CancellationToken);
 
         var supervisor = SupervisorProcess.Launch(directory, Path.Combine(directory, "state.json"));

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using LlamaSwap.Tests.Infrastructure;
-using SupervisorTestConfig = LlamaSwap.Tests.Supervisor.Component.TestConfig;
 
 namespace LlamaSwap.Tests.Proxy.Stack;
 
@@ -23,7 +22,7 @@ internal sealed class StackConfig
     /// </summary>
     public StackConfig Model(string id, IEnumerable<string> simulatorArgs, string extra = "")
     {
-        var port = SupervisorTestConfig.NextPort();
+        var port = FreePort.Get();
         _ports[id] = port;
         var portText = port.ToString(CultureInfo.InvariantCulture);
         return Entry(id, SimulatorProcess.ShellCommand([.. simulatorArgs, "--port", portText]), $"http://127.0.0.1:{portText}", extra);

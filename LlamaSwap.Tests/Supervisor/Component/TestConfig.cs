@@ -9,9 +9,6 @@ namespace LlamaSwap.Tests.Supervisor.Component;
 /// </summary>
 internal sealed class TestConfig
 {
-    private static readonly Lock PortGate = new();
-    private static readonly HashSet<int> PortsHandedOut = [];
-
     private readonly StringBuilder _top = new();
     private readonly StringBuilder _models = new();
     private readonly Dictionary<string, int> _ports = new(StringComparer.Ordinal);
@@ -35,7 +32,7 @@ internal sealed class TestConfig
     /// <param name="settings">Further model keys, one per line, without indentation (<c>ttl: 1</c>).</param>
     public TestConfig Model(string id, string[]? flags = null, string? settings = null, int? port = null)
     {
-        var listen = _ports.TryGetValue(id, out var existing) ? existing : port ?? NextPort();
+        var listen = _ports.TryGetValue(id, out var existing) ? existing : port ?? FreePort.Get();
         _ports[id] = listen;
         _models.Append($"  {id}:\n");
         _models.Append($"    cmd: {Command(id, listen, flags ?? [])}\n");
@@ -52,40 +49,4 @@ internal sealed class TestConfig
     /// <summary>The simulator command line for a model, as its <c>cmd</c>.</summary>
     public static string Command(string modelId, int port, IEnumerable<string> flags) =>
         SimulatorProcess.ShellCommand(["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--model", modelId, .. flags]);
-
-    /// <summary>
-    /// The first of <paramref name="count"/> consecutive loopback ports, all free now and given to no other test of
-    /// this run: a <c>startPort</c> for a configuration whose models take <c>${PORT}</c>.
-    /// </summary>
-    public static int NextPortBlock(int count)
-    {
-        while (true)
-        {
-            var first = FreePort.Get();
-            if (first + count > 65535)
-                continue;
-            lock (PortGate)
-            {
-                var block = Enumerable.Range(first, count).ToList();
-                if (block.Any(PortsHandedOut.Contains) || !block.Skip(1).All(FreePort.IsFree))
-                    continue;
-                PortsHandedOut.UnionWith(block);
-                return first;
-            }
-        }
-    }
-
-    /// <summary>A loopback port that is free now and that no other test of this run was given.</summary>
-    public static int NextPort()
-    {
-        while (true)
-        {
-            var port = FreePort.Get();
-            lock (PortGate)
-            {
-                if (PortsHandedOut.Add(port))
-                    return port;
-            }
-        }
-    }
 }

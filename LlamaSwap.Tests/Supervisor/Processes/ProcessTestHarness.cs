@@ -6,6 +6,7 @@ using LlamaSwap.Supervisor.Logs;
 using LlamaSwap.Supervisor.Processes;
 using LlamaSwap.Supervisor.Processes.Leftovers;
 using LlamaSwap.Supervisor.Processes.Native;
+using LlamaSwap.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LlamaSwap.Tests.Supervisor.Processes;
@@ -72,7 +73,7 @@ internal sealed class ProcessTestHarness : IAsyncDisposable
     /// <summary>A model running the fake upstream on a free port.</summary>
     public static ModelConfig FakeModel(string id, params string[] flags)
     {
-        var port = FreePort();
+        var port = FreePort.Get();
         return Model(id, port, FakeUpstream.Command(port, id, flags));
     }
 
@@ -84,13 +85,6 @@ internal sealed class ProcessTestHarness : IAsyncDisposable
     }
 
     public string LogText(string modelId) => Encoding.UTF8.GetString(Logs.GetHistory(modelId));
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     /// <summary>True when nothing listens on the port and a new listener can bind it.</summary>
     public static bool PortIsFree(int port)

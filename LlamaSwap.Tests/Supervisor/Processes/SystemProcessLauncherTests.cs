@@ -1,5 +1,6 @@
 using LlamaSwap.Supervisor.Processes;
 using LlamaSwap.Supervisor.Processes.Native;
+using LlamaSwap.Tests.Infrastructure;
 
 namespace LlamaSwap.Tests.Supervisor.Processes;
 
@@ -98,8 +99,8 @@ public sealed class SystemProcessLauncherTests
     {
         var ct = TestContext.Current.CancellationToken;
         await using var harness = new ProcessTestHarness();
-        var first = (UpstreamProcess)harness.Create(ProcessTestHarness.Model("first", ProcessTestHarness.FreePort(), "/bin/sleep 300") with { CheckEndpoint = "none" });
-        var second = harness.Create(ProcessTestHarness.Model("second", ProcessTestHarness.FreePort(), "/bin/sleep 300") with { CheckEndpoint = "none" });
+        var first = (UpstreamProcess)harness.Create(ProcessTestHarness.Model("first", FreePort.Get(), "/bin/sleep 300") with { CheckEndpoint = "none" });
+        var second = harness.Create(ProcessTestHarness.Model("second", FreePort.Get(), "/bin/sleep 300") with { CheckEndpoint = "none" });
         await first.StartAsync(null, ct).WaitAsync(Bound, ct);
         await second.StartAsync(null, ct).WaitAsync(Bound, ct);
         var watchdog = Assert.NotNull(first.WatchdogPid);

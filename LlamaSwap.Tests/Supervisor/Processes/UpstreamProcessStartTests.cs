@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using LlamaSwap.Supervisor.Processes;
 using LlamaSwap.Supervisor.Processes.Native;
+using LlamaSwap.Tests.Infrastructure;
 
 namespace LlamaSwap.Tests.Supervisor.Processes;
 
@@ -61,7 +62,7 @@ public sealed class UpstreamProcessStartTests
     {
         var ct = TestContext.Current.CancellationToken;
         await using var harness = new ProcessTestHarness();
-        var model = ProcessTestHarness.Model("no-check", ProcessTestHarness.FreePort(), "/bin/sleep 30") with { CheckEndpoint = "none" };
+        var model = ProcessTestHarness.Model("no-check", FreePort.Get(), "/bin/sleep 30") with { CheckEndpoint = "none" };
         var process = harness.Create(model);
         var reports = new List<UpstreamStartProgress>();
 
@@ -187,7 +188,7 @@ public sealed class UpstreamProcessStartTests
         await using var harness = new ProcessTestHarness();
         var model = ProcessTestHarness.Model(
             "env-model",
-            ProcessTestHarness.FreePort(),
+            FreePort.Get(),
             """/bin/sh -c 'echo "A=$LS_A B=$LS_B PATH=${PATH:+inherited}"; exec sleep 30'""") with
         {
             CheckEndpoint = "none",
@@ -208,7 +209,7 @@ public sealed class UpstreamProcessStartTests
         await using var harness = new ProcessTestHarness();
         var model = ProcessTestHarness.Model(
             "raw-output",
-            ProcessTestHarness.FreePort(),
+            FreePort.Get(),
             """/bin/sh -c 'printf "\033[31mred\033[0m no newline"; printf "err" >&2; exec sleep 30'""") with { CheckEndpoint = "none" };
         var process = harness.Create(model);
 
@@ -224,7 +225,7 @@ public sealed class UpstreamProcessStartTests
     {
         var ct = TestContext.Current.CancellationToken;
         await using var harness = new ProcessTestHarness();
-        var process = harness.Create(ProcessTestHarness.Model("once", ProcessTestHarness.FreePort(), "/bin/sleep 30") with { CheckEndpoint = "none" });
+        var process = harness.Create(ProcessTestHarness.Model("once", FreePort.Get(), "/bin/sleep 30") with { CheckEndpoint = "none" });
         await process.StartAsync(null, ct).WaitAsync(Bound, ct);
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => process.StartAsync(null, ct));

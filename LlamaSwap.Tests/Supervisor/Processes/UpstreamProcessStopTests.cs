@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using LlamaSwap.Supervisor.Processes;
 using LlamaSwap.Supervisor.Processes.Native;
+using LlamaSwap.Tests.Infrastructure;
 
 namespace LlamaSwap.Tests.Supervisor.Processes;
 
@@ -87,7 +88,7 @@ public sealed class UpstreamProcessStopTests
         var gate = Path.Combine(harness.Directory, "leader-may-exit");
         var model = ProcessTestHarness.Model(
             "wrapper-exits",
-            ProcessTestHarness.FreePort(),
+            FreePort.Get(),
             $$"""/bin/sh -c 'sleep 300 & echo "child=$!"; while [ ! -e {{gate}} ]; do sleep 0.01; done; exit 7'""") with { CheckEndpoint = "none" };
         var process = harness.Create(model);
         await process.StartAsync(null, ct).WaitAsync(Bound, ct);
@@ -177,7 +178,7 @@ public sealed class UpstreamProcessStopTests
         await using var harness = new ProcessTestHarness(o => o with { PipeDrainTimeout = TimeSpan.FromMilliseconds(300) });
         var model = ProcessTestHarness.Model(
             "escaper",
-            ProcessTestHarness.FreePort(),
+            FreePort.Get(),
             """/bin/sh -c 'setsid sleep 60 & echo "escaped=$!"; exec sleep 300'""") with { CheckEndpoint = "none" };
         var process = harness.Create(model);
         await process.StartAsync(null, ct).WaitAsync(Bound, ct);
