@@ -65,20 +65,22 @@ internal sealed partial class ModelScheduler
     {
         Activity.Current = swapActivity;
         var deadline = slot.Config.HealthCheckTimeout + _options.AbandonGrace;
+        // Both clocks run from here, before the process is spawned, so neither bound stretches while StartAsync runs.
         using var timeout = new CancellationTokenSource(deadline, _time);
+        using var abandon = new CancellationTokenSource(deadline + _options.AbandonGrace, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(abort, timeout.Token);
         Exception? error = null;
         try
         {
-            await process.StartAsync(progress, linked.Token).WaitAsync(deadline + _options.AbandonGrace, _time).ConfigureAwait(false);
+            await process.StartAsync(progress, linked.Token).WaitAsync(abandon.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (abandon.IsCancellationRequested)
+        {
+            error = new UpstreamStartException($"the start did not end within {(deadline + _options.AbandonGrace).TotalSeconds:0.#} s and was abandoned");
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !abort.IsCancellationRequested)
         {
             error = new UpstreamStartException($"not ready after {deadline.TotalSeconds:0.#} s");
-        }
-        catch (TimeoutException)
-        {
-            error = new UpstreamStartException($"the start did not end within {(deadline + _options.AbandonGrace).TotalSeconds:0.#} s and was abandoned");
         }
 #pragma warning disable CA1031 // Every failure becomes the reason the waiters receive.
         catch (Exception ex)
