@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using LlamaSwap.Configuration;
 using LlamaSwap.Proxy.Events;
 using LlamaSwap.Proxy.Hosting;
 using LlamaSwap.Proxy.Metrics;
@@ -7,8 +8,9 @@ namespace LlamaSwap.Proxy.Activity;
 
 /// <summary>
 /// Turns finished requests into activity rows off the request path: decodes the kept body, parses usage,
-/// stores the row and its capture, records token metrics and announces the row on <c>/api/events</c>.
-/// Requests wait in a bounded queue; when it is full a row is dropped rather than a request slowed.
+/// stores the row and its capture, appends it to the <c>store.path</c> file, records token metrics and announces
+/// the row on <c>/api/events</c>. Requests wait in a bounded queue; when it is full a row is dropped rather than a
+/// request slowed. The one reader of the queue is the only user of the file.
 /// </summary>
 internal sealed partial class ActivityProcessor(
     ActivityStore store, CaptureStore captures, EventHub hub, TokenMetrics metrics, IProxyConfigProvider config,
@@ -19,8 +21,12 @@ internal sealed partial class ActivityProcessor(
     /// <summary>The most a compressed body may expand to when decoded for parsing.</summary>
     public const int MinDecodeLimitBytes = 16 * 1024 * 1024;
 
-    private readonly Channel<CompletedRequest> _queue = Channel.CreateBounded<CompletedRequest>(
+    /// <summary>Finished requests; null means the configuration changed and <c>store.path</c> may name another file.</summary>
+    private readonly Channel<CompletedRequest?> _queue = Channel.CreateBounded<CompletedRequest?>(
         new BoundedChannelOptions(QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+
+    private ActivityJournal? _journal;
+    private string? _journalPath;
 
     /// <summary>Raised after a row is stored and announced (for observers such as tests).</summary>
     public event Action<ActivityRecord>? Recorded;
@@ -39,11 +45,26 @@ internal sealed partial class ActivityProcessor(
         var count = 0;
         while (_queue.Reader.TryRead(out var request))
         {
+            if (request is null)
+            {
+                FollowStorePath();
+                continue;
+            }
+
             Process(request);
             count++;
         }
 
         return count;
+    }
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Subscribed first, so a reload racing startup is either read here or queued; and opened before the
+        // server starts, so the first page of activity already holds the stored rows.
+        config.Changed += OnConfigChanged;
+        FollowStorePath();
+        return base.StartAsync(cancellationToken);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -52,6 +73,12 @@ internal sealed partial class ActivityProcessor(
         {
             await foreach (var request in _queue.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
             {
+                if (request is null)
+                {
+                    FollowStorePath();
+                    continue;
+                }
+
                 try
                 {
                     Process(request);
@@ -64,6 +91,54 @@ internal sealed partial class ActivityProcessor(
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        config.Changed -= OnConfigChanged;
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        if (ExecuteTask is { IsCompleted: false })
+            return;
+        // Requests that finished before shutdown still get their rows (and, with a file, keep them).
+        ProcessPending();
+        _journal?.Dispose();
+        _journal = null;
+    }
+
+    private void OnConfigChanged(LlamaSwapConfig changed) => _queue.Writer.TryWrite(null);
+
+    /// <summary>
+    /// Opens the file <c>store.path</c> names when it changed (at startup, or on a reload naming another file), and
+    /// shows its rows in place of the previous store's, as llama-swap re-creates its store.
+    /// </summary>
+    private void FollowStorePath()
+    {
+        var path = config.Current.StorePath;
+        if (string.Equals(path, _journalPath, StringComparison.Ordinal))
+            return;
+
+        _journal?.Dispose();
+        _journalPath = path;
+        _journal = path is null ? null : ActivityJournal.Open(path, ActivityJournal.DefaultRetainedRows, problem => LogStoreProblem(logger, problem));
+        store.Replace(_journal?.Rows ?? []);
+        if (_journal is not null)
+            LogStoreOpened(logger, _journal.Path, _journal.Rows.Count);
+    }
+
+    private void Append(ActivityRecord row)
+    {
+        if (_journal is null)
+            return;
+        try
+        {
+            _journal.Append(row);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            LogStoreProblem(logger, $"store.path {_journal.Path} could not be written: {e.Message}. Activity is kept in memory from now on.");
+            _journal.Dispose();
+            _journal = null;
         }
     }
 
@@ -100,7 +175,8 @@ internal sealed partial class ActivityProcessor(
                 request.TtfbMs is { } ttfb ? (long)Math.Round(ttfb) : -1,
                 request.Failure ?? parsed.ErrorMessage,
                 request.Metadata),
-            current.MetricsMaxInMemory);
+            _journal?.RetainedRows ?? current.MetricsMaxInMemory);
+        Append(row);
 
         captures.Trim(request.CaptureBudgetBytes);
         // A body that outgrew what was kept would make the capture larger than the budget: none is stored.
@@ -137,6 +213,12 @@ internal sealed partial class ActivityProcessor(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "recording activity for {Model} {Path} failed: {Reason}")]
     private static partial void LogFailed(ILogger logger, string model, string path, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Problem}")]
+    private static partial void LogStoreProblem(ILogger logger, string problem);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "activity store {Path}: {Rows} rows read")]
+    private static partial void LogStoreOpened(ILogger logger, string path, int rows);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "capture {Id} is larger than the capture buffer ({Budget} bytes); not stored")]
     private static partial void LogCaptureTooLarge(ILogger logger, long id, long budget);

@@ -1,8 +1,8 @@
 namespace LlamaSwap.Proxy.Activity;
 
 /// <summary>
-/// The activity log in memory: rows with increasing ids, pruned to the newest <c>metricsMaxInMemory</c> after
-/// each insert. Queries filter, sort and page a copy. Thread-safe.
+/// The activity log in memory: rows with increasing ids, pruned to the newest <c>metricsMaxInMemory</c> (or, with a
+/// <c>store.path</c> file, the rows that file keeps) after each insert. Queries filter, sort and page a copy. Thread-safe.
 /// </summary>
 internal sealed class ActivityStore
 {
@@ -30,6 +30,21 @@ internal sealed class ActivityStore
             if (excess > 0)
                 _rows.RemoveRange(0, excess);
             return stored;
+        }
+    }
+
+    /// <summary>
+    /// Replaces the rows with those of another store (the <c>store.path</c> file, or none). Ids never go back, so
+    /// a capture kept under an old id is never shown for a new row.
+    /// </summary>
+    public void Replace(IReadOnlyList<ActivityRecord> rows)
+    {
+        lock (_gate)
+        {
+            _rows.Clear();
+            _rows.AddRange(rows);
+            if (rows.Count > 0)
+                _lastId = Math.Max(_lastId, rows.Max(r => r.Id));
         }
     }
 
