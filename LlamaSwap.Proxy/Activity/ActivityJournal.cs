@@ -57,7 +57,7 @@ internal sealed class ActivityJournal : IDisposable
             EndWithNewline(file);
             return new ActivityJournal(path, retainedRows, file, rows);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             warn($"store.path {path} cannot be used: {e.Message}. Activity is kept in memory.");
             return null;

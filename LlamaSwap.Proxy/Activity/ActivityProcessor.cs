@@ -45,14 +45,8 @@ internal sealed partial class ActivityProcessor(
         var count = 0;
         while (_queue.Reader.TryRead(out var request))
         {
-            if (request is null)
-            {
-                FollowStorePath();
-                continue;
-            }
-
-            Process(request);
-            count++;
+            Handle(request);
+            count += request is null ? 0 : 1;
         }
 
         return count;
@@ -73,19 +67,13 @@ internal sealed partial class ActivityProcessor(
         {
             await foreach (var request in _queue.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
             {
-                if (request is null)
-                {
-                    FollowStorePath();
-                    continue;
-                }
-
                 try
                 {
-                    Process(request);
+                    Handle(request);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    LogFailed(logger, request.Model, request.Path, ex.Message);
+                    LogFailed(logger, request?.Model ?? "store.path", request?.Path ?? config.Current.StorePath ?? "", ex.Message);
                 }
             }
         }
@@ -104,6 +92,14 @@ internal sealed partial class ActivityProcessor(
         ProcessPending();
         _journal?.Dispose();
         _journal = null;
+    }
+
+    private void Handle(CompletedRequest? request)
+    {
+        if (request is null)
+            FollowStorePath();
+        else
+            Process(request);
     }
 
     private void OnConfigChanged(LlamaSwapConfig changed) => _queue.Writer.TryWrite(null);
