@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 
 namespace LlamaSwap.Benchmarks.Servers;
@@ -15,14 +13,6 @@ internal static class Dotnet
     {
         var path = Path.Combine(AppContext.BaseDirectory, name + ".dll");
         return File.Exists(path) ? path : throw new FileNotFoundException($"{name}.dll is not beside the benchmark; is {name} referenced by LlamaSwap.Benchmarks?", path);
-    }
-
-    /// <summary>A loopback port free right now, for servers that cannot bind port 0 and report it (nginx).</summary>
-    public static int FreePort()
-    {
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)listener.LocalEndPoint!).Port;
     }
 
     private static string FindHost()

@@ -86,7 +86,7 @@ internal sealed class NginxServer : IAsyncDisposable
     public static async Task<NginxServer> StartAsync(IReadOnlyList<int> upstreamPorts, CancellationToken cancellationToken)
     {
         var prefix = Directory.CreateTempSubdirectory("llamaswap-bench-nginx-").FullName;
-        var listenPorts = upstreamPorts.ToDictionary(p => p, _ => Dotnet.FreePort());
+        var listenPorts = upstreamPorts.ToDictionary(p => p, _ => LoopbackPorts.Get());
         var config = Path.Combine(prefix, "nginx.conf");
         await File.WriteAllTextAsync(config, Configuration(prefix, listenPorts), cancellationToken);
         var process = ChildProcess.Start("nginx", Executable, ["-c", config, "-p", prefix + "/", "-e", Path.Combine(prefix, "error.log"), "-g", "daemon off;"]);

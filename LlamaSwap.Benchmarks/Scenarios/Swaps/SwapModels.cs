@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using LlamaSwap.Benchmarks.Servers;
 
@@ -53,35 +51,6 @@ internal static class SwapModels
                 proxy: http://127.0.0.1:{gatePort}
             """);
         return yaml.ToString();
-    }
-
-    /// <summary>A run of <paramref name="count"/> consecutive loopback ports that are free now (the Supervisor's <c>startPort</c> range).</summary>
-    public static int FreePortRange(int count)
-    {
-        for (var attempt = 0; attempt < 50; attempt++)
-        {
-            var first = Dotnet.FreePort();
-            if (first + count < IPEndPoint.MaxPort && Enumerable.Range(first, count).All(IsFree))
-            {
-                return first;
-            }
-        }
-
-        throw new InvalidOperationException($"no {count} consecutive free loopback ports were found");
-    }
-
-    private static bool IsFree(int port)
-    {
-        try
-        {
-            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            socket.Bind(new IPEndPoint(IPAddress.Loopback, port));
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
     }
 
     private static string Command(IEnumerable<string> argv) => string.Join(' ', argv.Select(a => a.Contains(' ', StringComparison.Ordinal) ? $"'{a}'" : a));

@@ -24,8 +24,8 @@ internal sealed class SwapScenario(BenchmarkProfile profile, TextWriter log)
 
     public async Task<(SwapResults Swaps, LatencySummary Acquire, LatencySummary Release)> RunAsync(StackLauncher launch, CancellationToken cancellationToken)
     {
-        var startPort = SwapModels.FreePortRange(SwapModels.Churn.Count + 1);
-        var gatePort = Dotnet.FreePort();
+        var startPort = LoopbackPorts.GetBlock(SwapModels.Churn.Count + 1);
+        var gatePort = LoopbackPorts.Get();
         ColdStartResult cold;
         ReadinessResult readiness;
         LatencySummary swap;
@@ -142,7 +142,7 @@ internal sealed class SwapScenario(BenchmarkProfile profile, TextWriter log)
     private static async Task<long> SimulatorOwnReadyAsync(CancellationToken cancellationToken)
     {
         using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(5) };
-        var port = Dotnet.FreePort();
+        var port = LoopbackPorts.Get();
         var argv = SimulatorServer.CommandLine(SwapModels.SimulatorArguments(SwapModels.A, port.ToString(CultureInfo.InvariantCulture)));
         var health = new Uri($"http://127.0.0.1:{port}/health");
         var begin = Stopwatch.GetTimestamp();

@@ -1,9 +1,8 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Google.Protobuf.WellKnownTypes;
 using LlamaSwap.Rpc;
 using LlamaSwap.Rpc.Client;
+using LlamaSwap.Tests.Infrastructure;
 using LlamaSwap.Tests.Rpc.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -176,10 +175,7 @@ public sealed class GrpcChannelTests
     [Fact]
     public async Task RefusedConnectionIsUnavailable()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        var port = FreePort.Get();
         using var channel = GrpcChannel.ForAddress(new Uri($"http://127.0.0.1:{port}"));
 
         var ex = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(EchoService.EchoMethod, new StringValue()).WaitAsync(Timeout, TestToken));
