@@ -158,26 +158,26 @@ internal sealed partial class ActivityProcessor(
             ? new ParsedResponse(ActivityTokens.Unknown, request.DurationMs, decodeError)
             : UsageParser.Parse(request.StatusCode, request.ContentType, decoded, request.BodyComplete, request.DurationMs);
 
-        var row = store.Add(
-            new ActivityRecord(
-                0,
-                request.Timestamp,
-                request.Model,
-                request.Path,
-                request.ContentType,
-                request.StatusCode,
-                parsed.Tokens,
-                (long)Math.Round(parsed.DurationMs),
-                request.TtfbMs is { } ttfb ? (long)Math.Round(ttfb) : -1,
-                request.Failure ?? parsed.ErrorMessage,
-                request.Metadata),
-            _journal?.RetainedRows ?? current.MetricsMaxInMemory);
-        Append(row);
+        var row = new ActivityRecord(
+            store.NextId(),
+            request.Timestamp,
+            request.Model,
+            request.Path,
+            request.ContentType,
+            request.StatusCode,
+            parsed.Tokens,
+            (long)Math.Round(parsed.DurationMs),
+            request.TtfbMs is { } ttfb ? (long)Math.Round(ttfb) : -1,
+            request.Failure ?? parsed.ErrorMessage,
+            request.Metadata);
 
+        // The capture first: a row is never seen without the capture it will have.
         captures.Trim(request.CaptureBudgetBytes);
         // A body that outgrew what was kept would make the capture larger than the budget: none is stored.
         if (request.CaptureBudgetBytes > 0 && request.BodyComplete)
             StoreCapture(row, request, decoded);
+        store.Insert(row, _journal?.RetainedRows ?? current.MetricsMaxInMemory);
+        Append(row);
 
         metrics.Record(row);
         hub.Broadcast(EventHub.Activity(row.Id));

@@ -19,17 +19,29 @@ internal sealed class ActivityStore
         }
     }
 
+    /// <summary>Takes the next row id (for a row stored later with <see cref="Insert"/>).</summary>
+    public long NextId()
+    {
+        lock (_gate)
+            return ++_lastId;
+    }
+
     /// <summary>Stores a row under the next id (the record's own id is ignored) and returns it.</summary>
-    public ActivityRecord Add(ActivityRecord record, int maxRows)
+    public ActivityRecord Add(ActivityRecord record, int maxRows) => Insert(record with { Id = NextId() }, maxRows);
+
+    /// <summary>
+    /// Stores a row whose id came from <see cref="NextId"/>. Rows are kept in id order: ids are inserted in the
+    /// order they were taken (the activity processor is the one writer).
+    /// </summary>
+    public ActivityRecord Insert(ActivityRecord row, int maxRows)
     {
         lock (_gate)
         {
-            var stored = record with { Id = ++_lastId };
-            _rows.Add(stored);
+            _rows.Add(row);
             var excess = _rows.Count - Math.Max(maxRows, 1);
             if (excess > 0)
                 _rows.RemoveRange(0, excess);
-            return stored;
+            return row;
         }
     }
 

@@ -31,7 +31,8 @@ public sealed class ActivityStoreTests
         var both = await RowsAsync(address, count: 2);
 
         var row = Assert.Single(before);
-        // Captures stay in memory (captureBuffer): the row comes back without one.
+        // A row is never seen before its capture; captures stay in memory (captureBuffer): the row comes back without one.
+        Assert.True(row.GetProperty("has_capture").GetBoolean(), row.GetRawText());
         Assert.Equal(row.GetRawText().Replace("\"has_capture\":true", "\"has_capture\":false", StringComparison.Ordinal), Assert.Single(after).GetRawText());
         Assert.Equal(("m1", 200), (row.GetProperty("model").GetString(), row.GetProperty("resp_status_code").GetInt32()));
         Assert.True(row.GetProperty("tokens").GetProperty("output_tokens").GetInt64() > 0, row.GetRawText());
