@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using LlamaSwap.AppHost.Cli;
 using LlamaSwap.Configuration;
+using LlamaSwap.Tests.Infrastructure;
 
 namespace LlamaSwap.Tests.AppHost;
 
@@ -90,7 +91,7 @@ public sealed class ValidateCommandTests : IDisposable
     [Fact]
     public async Task RepositoryModelsYamlValidatesThroughTheAppHostProcess()
     {
-        var repositoryConfig = Path.Combine(FindRepositoryRoot(), "models.yaml");
+        var repositoryConfig = Path.Combine(RepositoryFiles.Root, "models.yaml");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "LlamaSwap.AppHost.dll"), "validate", "--config", repositoryConfig })
             start.ArgumentList.Add(arg);
@@ -111,15 +112,5 @@ public sealed class ValidateCommandTests : IDisposable
     {
         Assert.Null(AppHostCommandLine.Parse(args, out var error));
         Assert.Equal(expected, error);
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "LlamaSwap.Aspire.sln")))
-                return dir.FullName;
-        }
-        throw new InvalidOperationException("the repository root (LlamaSwap.Aspire.sln) was not found above the test output");
     }
 }

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
 using LlamaSwap.Configuration.Decoding;
+using LlamaSwap.Tests.Infrastructure;
 
 namespace LlamaSwap.Tests.Configuration;
 
@@ -10,7 +11,7 @@ public sealed class KeyDocumentationTests
     [Fact]
     public void EveryKnownKeyAppearsInTheReadme()
     {
-        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "LlamaSwap.Configuration", "README.md"));
+        var readme = File.ReadAllText(Path.Combine(RepositoryFiles.Root, "LlamaSwap.Configuration", "README.md"));
         var keys = typeof(Keys).GetFields(BindingFlags.Public | BindingFlags.Static)
             .Where(f => f.IsLiteral && f.FieldType == typeof(string))
             .Select(f => (string)f.GetRawConstantValue()!)
@@ -23,16 +24,5 @@ public sealed class KeyDocumentationTests
         var missing = keys.Where(key => !documented.Contains(key)).ToList();
 
         Assert.True(missing.Count == 0, "undocumented keys: " + string.Join(", ", missing));
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "LlamaSwap.Aspire.sln")))
-                return directory.FullName;
-        }
-
-        throw new InvalidOperationException($"no LlamaSwap.Aspire.sln above {AppContext.BaseDirectory}");
     }
 }
