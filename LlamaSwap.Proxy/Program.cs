@@ -7,7 +7,7 @@ try
     builder.AddProxy();
 
     var app = builder.Build();
-    app.MapDefaultEndpoints();
+    app.MapDefaultEndpoints(ProxyHealthResponse.Options);
     app.MapProxy();
     app.Run();
     return 0;

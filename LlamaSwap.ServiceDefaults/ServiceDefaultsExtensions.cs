@@ -86,9 +86,10 @@ public static class ServiceDefaultsExtensions
     }
 
     /// <summary>Maps <c>/health</c> (every check: ready to serve) and <c>/alive</c> (the process answers).</summary>
-    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    /// <param name="health">Options of <c>/health</c> (a service's own response body, say); the defaults when null.</param>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app, HealthCheckOptions? health = null)
     {
-        app.MapHealthChecks(HealthPath);
+        app.MapHealthChecks(HealthPath, health ?? new HealthCheckOptions());
         app.MapHealthChecks(AlivePath, new HealthCheckOptions { Predicate = r => r.Tags.Contains(LiveTag) });
         return app;
     }

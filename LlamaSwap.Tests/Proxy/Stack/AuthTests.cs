@@ -108,6 +108,18 @@ public sealed class AuthTests(AuthStackFixture fixture) : IClassFixture<AuthStac
         Assert.Equal(HttpStatusCode.Unauthorized, response.Status);
     }
 
+    [Fact]
+    public async Task HealthAnswersOkAsLlamaSwapDoesWithoutAKey()
+    {
+        using var client = new HttpClient { BaseAddress = fixture.Stack.Address };
+
+        using var response = await client.GetAsync("/health", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("OK", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+    }
+
     [Theory]
     [InlineData("GET", "/health")]
     [InlineData("GET", "/alive")]

@@ -132,7 +132,7 @@ internal sealed class ProxyStack : IAsyncDisposable
         builder.AddProxy();
 
         var app = builder.Build();
-        app.MapDefaultEndpoints();
+        app.MapDefaultEndpoints(ProxyHealthResponse.Options);
         app.MapProxy();
         await app.StartAsync(TestContext.Current.CancellationToken);
         return app;
