@@ -8,7 +8,7 @@ internal sealed record UpstreamProcessOptions
     /// <summary>Where running upstreams are recorded for <see cref="LeftoverUpstreamReaper"/> (one file per Supervisor).</summary>
     public string StateFilePath { get; init; } = UpstreamStateFile.DefaultPath();
 
-    /// <summary>First pause between readiness polls; doubles up to <see cref="ReadinessMaxDelay"/>.</summary>
+    /// <summary>First pause between readiness polls; doubles up to <see cref="ReadinessMaxDelay"/> (see <see cref="ReadinessBackoff"/>).</summary>
     public TimeSpan ReadinessInitialDelay { get; init; } = TimeSpan.FromMilliseconds(10);
 
     /// <summary>
@@ -16,6 +16,12 @@ internal sealed record UpstreamProcessOptions
     /// one loopback <c>GET</c>, so 50 a second while a model loads cost next to nothing.
     /// </summary>
     public TimeSpan ReadinessMaxDelay { get; init; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>How long a start is polled at <see cref="ReadinessMaxDelay"/> before the polls back off.</summary>
+    public TimeSpan ReadinessFastWindow { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Longest pause between readiness polls once a start has outlasted <see cref="ReadinessFastWindow"/>.</summary>
+    public TimeSpan ReadinessSlowMaxDelay { get; init; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>
     /// Polls are reported as <c>WaitingForReady</c> progress (the first one, then at most one per interval), so a

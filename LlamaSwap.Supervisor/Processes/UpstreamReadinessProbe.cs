@@ -33,6 +33,7 @@ internal sealed class UpstreamReadinessProbe(HttpClient client, TimeProvider tim
     {
         var attempts = 0;
         var lastFailure = "no poll finished";
+        var started = time.GetTimestamp();
         var perAttempt = Clamp(options.ReadinessAttemptTimeout < timeout ? options.ReadinessAttemptTimeout : timeout);
         var pipeline = new ResiliencePipelineBuilder<bool> { TimeProvider = time }
             .AddTimeout(Clamp(timeout))
@@ -41,7 +42,7 @@ internal sealed class UpstreamReadinessProbe(HttpClient client, TimeProvider tim
                 MaxRetryAttempts = int.MaxValue,
                 UseJitter = false,
                 DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(
-                    ReadinessBackoff.Delay(args.AttemptNumber, options.ReadinessInitialDelay, options.ReadinessMaxDelay)),
+                    ReadinessBackoff.Delay(args.AttemptNumber, time.GetElapsedTime(started), options)),
                 ShouldHandle = static args => ValueTask.FromResult(args.Outcome.Exception switch
                 {
                     TimeoutRejectedException => true,

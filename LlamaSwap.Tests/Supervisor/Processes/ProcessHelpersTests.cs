@@ -6,14 +6,15 @@ namespace LlamaSwap.Tests.Supervisor.Processes;
 public sealed class ProcessHelpersTests
 {
     [Fact]
-    public void ReadinessIsPolledAtLeastEvery20MillisecondsByDefault()
+    public void ReadinessIsPolledEvery20MillisecondsForTenSecondsThenEvery50ByDefault()
     {
         var options = new UpstreamProcessOptions();
-        var delays = Enumerable.Range(0, 8)
-            .Select(a => ReadinessBackoff.Delay(a, options.ReadinessInitialDelay, options.ReadinessMaxDelay).TotalMilliseconds);
+        var early = Enumerable.Range(0, 8).Select(a => ReadinessBackoff.Delay(a, TimeSpan.FromMilliseconds(15 * a), options).TotalMilliseconds);
 
-        Assert.Equal([10, 20, 20, 20, 20, 20, 20, 20], delays);
-        Assert.Equal(TimeSpan.FromMilliseconds(20), ReadinessBackoff.Delay(int.MaxValue, options.ReadinessInitialDelay, options.ReadinessMaxDelay));
+        Assert.Equal([10, 20, 20, 20, 20, 20, 20, 20], early);
+        Assert.Equal(20, ReadinessBackoff.Delay(400, TimeSpan.FromSeconds(9.99), options).TotalMilliseconds);
+        Assert.Equal(50, ReadinessBackoff.Delay(500, TimeSpan.FromSeconds(10), options).TotalMilliseconds);
+        Assert.Equal(50, ReadinessBackoff.Delay(int.MaxValue, TimeSpan.FromMinutes(10), options).TotalMilliseconds);
     }
 
     [Fact]
