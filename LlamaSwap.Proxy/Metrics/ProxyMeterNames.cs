@@ -11,5 +11,5 @@ internal static class ProxyMeterNames
     public const string PromptTokensPerSecond = "llamaswap.proxy.prompt.tokens_per_second";
     public const string GenerationTokensPerSecond = "llamaswap.proxy.generation.tokens_per_second";
 
-    public const string ModelTag = "gen_ai.request.model";
+    public const string ModelTag = Telemetry.ProxyTelemetry.Tags.MetricModel;
 }

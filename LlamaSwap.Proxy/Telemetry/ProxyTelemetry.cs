@@ -40,8 +40,14 @@ public sealed class ProxyTelemetry : IDisposable
         /// <summary>What the client asked for (OpenTelemetry GenAI convention).</summary>
         public const string RequestModel = "gen_ai.request.model";
 
-        /// <summary>The configured model id (or <c>peer/model</c>) the request was routed to.</summary>
+        /// <summary>The configured model id (or <c>peer/model</c>) the request was routed to, on spans.</summary>
         public const string Model = "llamaswap.model";
+
+        /// <summary>
+        /// The model label of every metric of the stack: the configured model id, under the GenAI convention's name
+        /// (the Supervisor's metrics use it too), so one label joins them all.
+        /// </summary>
+        public const string MetricModel = RequestModel;
 
         public const string StatusCode = "http.response.status_code";
         public const string Selector = "llamaswap.selector";
@@ -91,19 +97,19 @@ public sealed class ProxyTelemetry : IDisposable
         return activity;
     }
 
-    public void RequestStarted(string model) => _inFlight.Add(1, new KeyValuePair<string, object?>(Tags.Model, model));
+    public void RequestStarted(string model) => _inFlight.Add(1, new KeyValuePair<string, object?>(Tags.MetricModel, model));
 
     public void RequestEnded(string model, int statusCode, TimeSpan duration)
     {
-        _inFlight.Add(-1, new KeyValuePair<string, object?>(Tags.Model, model));
-        _duration.Record(duration.TotalSeconds, new(Tags.Model, model), new(Tags.StatusCode, statusCode));
+        _inFlight.Add(-1, new KeyValuePair<string, object?>(Tags.MetricModel, model));
+        _duration.Record(duration.TotalSeconds, new(Tags.MetricModel, model), new(Tags.StatusCode, statusCode));
     }
 
     public void FirstByte(string model, int statusCode, TimeSpan elapsed) =>
-        _timeToFirstByte.Record(elapsed.TotalSeconds, new(Tags.Model, model), new(Tags.StatusCode, statusCode));
+        _timeToFirstByte.Record(elapsed.TotalSeconds, new(Tags.MetricModel, model), new(Tags.StatusCode, statusCode));
 
     public void QueueWaited(string model, TimeSpan wait) =>
-        _queueWait.Record(wait.TotalSeconds, new KeyValuePair<string, object?>(Tags.Model, model));
+        _queueWait.Record(wait.TotalSeconds, new KeyValuePair<string, object?>(Tags.MetricModel, model));
 
     public void Dispose() => Source.Dispose();
 }

@@ -25,11 +25,15 @@ internal sealed class RealSupervisorHost : IAsyncDisposable
     {
         _app = app;
         Logs = logs;
-        GrpcAddress = app.Services.GetRequiredService<SupervisorEndpoints>().GrpcAddress
-            ?? throw new InvalidOperationException("the Supervisor's gRPC endpoint is not bound");
+        var endpoints = app.Services.GetRequiredService<SupervisorEndpoints>();
+        GrpcAddress = endpoints.GrpcAddress ?? throw new InvalidOperationException("the Supervisor's gRPC endpoint is not bound");
+        HttpAddress = endpoints.HttpAddress ?? throw new InvalidOperationException("the Supervisor's HTTP endpoint is not bound");
     }
 
     public Uri GrpcAddress { get; }
+
+    /// <summary>The Supervisor's HTTP endpoint (<c>/health</c>, <c>/metrics</c>).</summary>
+    public Uri HttpAddress { get; }
 
     public CollectingLoggerProvider Logs { get; }
 
