@@ -21,6 +21,7 @@ public sealed class StormTests
     [InlineData("default", 7001)]
     [InlineData("groups", 7002)]
     [InlineData("maxLoaded", 7003)]
+    [InlineData("matrix", 7004)]
     public async Task ARandomStormIsAnsweredWithinTheRoutersLimitsAndLeavesNothingRunning(string router, int seed)
     {
         var random = new Random(seed);
@@ -42,6 +43,7 @@ public sealed class StormTests
         await host.Monitor.WaitUntilNoneAliveAsync(Bound);
         await stopWatching.CancelAsync();
         await watcher;
+        var final = await host.Client.GetStateAsync(options: new CallOptions(Deadline: DateTimeOffset.UtcNow + Bound, CancellationToken: TestToken));
 
         var summary = string.Join(", ", outcomes.GroupBy(o => o).Select(g => $"{g.Key}: {g.Count()}"))
             + $"; {host.Monitor.Spawned.Count} starts, at most {host.Monitor.MaxAlive} alive, {host.Monitor.Samples} samples, {clock.Elapsed.TotalSeconds:0.0} s";
@@ -53,6 +55,7 @@ public sealed class StormTests
         Assert.Empty(snapshotViolations);
         Assert.True(host.Monitor.Spawned.Count >= 3, $"only {host.Monitor.Spawned.Count} starts: the storm did not swap ({summary})");
         Assert.Empty(host.Monitor.AlivePids());
+        Assert.All(final.Models, m => Assert.Equal((0u, 0u, ModelState.Stopped), (m.Queued, m.InFlightLeases, m.State)));
     }
 
     private static (TestConfig Config, Func<IReadOnlyCollection<string>, string?> Rule) Configure(string router, Random random)
@@ -83,6 +86,15 @@ public sealed class StormTests
                         members: [c, d]
                     """);
                 return (config, alive => alive.Contains("c") && alive.Contains("d") ? "c and d (one swap group) alive together" : null);
+            case "matrix":
+                config.With("""
+                    matrix:
+                      sets:
+                        pair: "a & b"
+                        c-alone: "c"
+                        d-alone: "d"
+                    """);
+                return (config, alive => alive.Count <= 1 || alive.All(m => m is "a" or "b") ? null : $"[{string.Join(", ", alive.Order())}] is no allowed set");
             default:
                 config.With("maxLoaded: 2");
                 return (config, UpstreamMonitor.AtMost(2));
