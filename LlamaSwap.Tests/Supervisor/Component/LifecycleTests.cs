@@ -54,6 +54,28 @@ public sealed class LifecycleTests
     }
 
     [Fact]
+    public async Task APreloadIsAHealthOnlyStartThatSendsTheUpstreamNoInferenceRequest()
+    {
+        var config = new TestConfig().Model("a", ["--load-time", "200ms"]).With("""
+            hooks:
+              on_startup:
+                preload: [a]
+            """);
+        await using var host = await StartAsync(config);
+
+        await host.WaitForStateAsync(s => Model(s, "a").State == ModelState.Ready, "the preload to finish");
+        // A request of the test's own after readiness: whatever the preload sent would be logged before it.
+        var port = config.Ports["a"];
+        using (var http = UpstreamClient($"http://127.0.0.1:{port}"))
+            (await http.GetAsync("/v1/models", TestToken)).Dispose();
+        var log = await host.WaitForLogAsync("a", text => text.Contains("GET /v1/models", StringComparison.Ordinal));
+
+        // The simulator logs every inference request ("POST /v1/chat/completions model=… status=200"), never a health poll.
+        Assert.DoesNotContain("POST ", log, StringComparison.Ordinal);
+        Assert.Equal(1, host.Monitor.SpawnCount("a"));
+    }
+
+    [Fact]
     public async Task ShutdownEndsHeldLeasesWithUnavailableAndStopsEveryUpstream()
     {
         var config = new TestConfig().Model("a").Model("b").With("""
