@@ -53,6 +53,16 @@ public sealed class StackEndToEndTests
             lines => lines.EnumerateArray().Any(l => l.GetProperty("text").GetString()!.Contains("simulator beta pid", StringComparison.Ordinal)));
         var alpha = (await host.ResourcesAsync())["alpha"];
         Assert.NotEqual("Running", alpha.GetProperty("state").GetString());
+
+        // The swap's log records carry its trace, so the dashboard finds them from the trace.
+        var traceId = summary.GetProperty("traceId").GetString();
+        await host.Api.WaitForJsonAsync($"/api/logs?traceId={traceId}",
+            logs => logs.EnumerateArray().Any(l => l.GetProperty("message").GetString()!.Contains("swap", StringComparison.Ordinal)));
+
+        // The services' own metrics reach the dashboard too (exported every second under the AppHost).
+        static Func<JsonElement, bool> Has(string instrument) => list => list.EnumerateArray().Any(i => i.GetProperty("name").GetString() == instrument);
+        await host.Api.WaitForJsonAsync("/api/metrics/instruments?resource=proxy", Has("llamaswap.proxy.request.duration"));
+        await host.Api.WaitForJsonAsync("/api/metrics/instruments?resource=supervisor", Has("llamaswap.supervisor.swap.duration"));
     }
 
     [Fact]
