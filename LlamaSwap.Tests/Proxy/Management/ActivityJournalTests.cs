@@ -1,5 +1,6 @@
 using System.Text;
 using LlamaSwap.Proxy.Activity;
+using LlamaSwap.Tests.Infrastructure;
 
 namespace LlamaSwap.Tests.Proxy.Management;
 
@@ -117,16 +118,11 @@ public sealed class ActivityJournalTests : IDisposable
 
     private static async Task<long[]> IdsAsync(ManagementHost host, Func<long[], bool> until)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        deadline.CancelAfter(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            var page = await host.Client.GetJsonAsync("/api/metrics/activity");
-            long[] ids = [.. page.GetProperty("data").EnumerateArray().Select(r => r.GetProperty("id").GetInt64())];
-            if (until(ids))
-                return ids;
-            await Task.Delay(20, deadline.Token);
-        }
+        var page = await Eventually.ReadAsync(
+            _ => host.Client.GetJsonAsync("/api/metrics/activity"),
+            page => until([.. page.GetProperty("data").EnumerateArray().Select(r => r.GetProperty("id").GetInt64())]),
+            "the activity page to change");
+        return [.. page.GetProperty("data").EnumerateArray().Select(r => r.GetProperty("id").GetInt64())];
     }
 
     public void Dispose() => _directory.Delete(recursive: true);

@@ -52,15 +52,10 @@ public sealed class ActivityStoreTests
     private static async Task<JsonElement[]> RowsAsync(Uri address, int count)
     {
         using var client = new HttpClient { BaseAddress = address };
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Token);
-        deadline.CancelAfter(TaskTimeoutExtensions.DefaultTimeoutSpan);
-        while (true)
-        {
-            var page = await client.GetFromJsonAsync<JsonElement>("/api/metrics/activity", deadline.Token);
-            var rows = page.GetProperty("data").EnumerateArray().ToArray();
-            if (rows.Length >= count)
-                return rows;
-            await Task.Delay(20, deadline.Token);
-        }
+        var page = await Eventually.ReadAsync(
+            token => client.GetFromJsonAsync<JsonElement>("/api/metrics/activity", token),
+            page => page.GetProperty("data").GetArrayLength() >= count,
+            $"{count} activity row(s)");
+        return [.. page.GetProperty("data").EnumerateArray()];
     }
 }
