@@ -21,6 +21,15 @@ public sealed class UiPagesTests
     }
 
     [Fact]
+    public async Task ModelsPageSearchesByAliasAndKeepsAPinnedModelFirstAcrossReloads()
+    {
+        await using var api = await FakeProxyApi.StartAsync();
+
+        await BrowserScenario.RunAsync("search", api.BaseAddress,
+            new Dictionary<string, string> { ["expect"] = "gpt-4o-mini", ["model"] = "qwen", ["pin"] = "whisper" });
+    }
+
+    [Fact]
     public async Task PlaygroundStreamsAChatReplyAndRendersMarkdown()
     {
         await using var api = await FakeProxyApi.StartAsync();

@@ -101,6 +101,33 @@ const scenarios = {
     await shot(page, 'models-unloaded');
   },
 
+  /** Search narrows the list (by alias too); a pinned model moves to the top and stays there after a reload. */
+  async search() {
+    const page = await newPage();
+    await page.goto(`${base}/ui/`);
+    await live(page);
+    const rows = page.locator('[data-testid=model-row]');
+    await rows.first().waitFor();
+    const search = page.getByLabel('Search models');
+    await search.fill(options.expect);
+    await page.waitForFunction(
+      (model) => [...document.querySelectorAll('[data-testid=model-row]')].map((r) => r.dataset.model).join() === model,
+      options.model,
+    );
+    await shot(page, 'models-search');
+    await search.fill('');
+    const pinned = options.pin;
+    if ((await rows.first().getAttribute('data-model')) === pinned) throw new Error(`${pinned} is already first before pinning`);
+    await page.getByRole('button', { name: `Pin ${pinned}`, exact: true }).click();
+    await page.waitForFunction((model) => document.querySelector('[data-testid=model-row]')?.dataset.model === model, pinned);
+    await page.reload();
+    await live(page);
+    await rows.first().waitFor();
+    const first = await rows.first().getAttribute('data-model');
+    if (first !== pinned) throw new Error(`after a reload the first model is ${first}, not the pinned ${pinned}`);
+    await shot(page, 'models-pinned');
+  },
+
   /** An endpoint model (a server running elsewhere): ready while healthy, tagged, nothing to load or unload. */
   async endpoint() {
     const model = options.model;
