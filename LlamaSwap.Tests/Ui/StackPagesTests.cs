@@ -22,6 +22,16 @@ public sealed class StackPagesTests
     }
 
     [Fact]
+    public async Task PlaygroundImagesTabShowsAPictureFromAnImageModel()
+    {
+        await using var stack = await UiStack.StartAsync([UiStack.Model("painter", [], "    capabilities:\n      in: [text]\n      out: [image]\n")]);
+
+        var output = await BrowserScenario.RunAsync("images", stack.Address, new Dictionary<string, string> { ["model"] = "painter" });
+
+        Assert.Contains(output, line => line.Contains("px wide", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task ModelsPageLoadsAndUnloadsASimulator()
     {
         await using var stack = await UiStack.StartAsync([ChatModel("loadable", "    ttl: 300\n")]);

@@ -172,6 +172,27 @@ const scenarios = {
     await both(page, 'playground-chat');
   },
 
+  /** The playground's Images tab: a generated picture is shown, decoded by the browser. */
+  async images() {
+    const page = await newPage();
+    await page.goto(`${base}/ui/playground/images`);
+    await live(page);
+    const picker = page.locator('[data-testid=model-picker]');
+    await picker.locator(`option[value="${options.model}"]`).waitFor({ state: 'attached' });
+    await picker.selectOption(options.model);
+    await page.getByLabel('Prompt').fill('a red square');
+    await page.getByRole('button', { name: 'Generate' }).click();
+    const image = page.locator('.gallery img').first();
+    await image.waitFor({ timeout: timeout * 2 });
+    const width = await image.evaluate(async (img) => {
+      await img.decode();
+      return img.naturalWidth;
+    });
+    if (!(width > 0)) throw new Error('the generated image did not decode');
+    console.log(`image ${width} px wide`);
+    await shot(page, 'playground-images');
+  },
+
   /** A log line written after the page connected appears live; the filter narrows to it. */
   async logs() {
     const page = await newPage();
