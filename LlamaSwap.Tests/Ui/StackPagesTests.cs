@@ -32,6 +32,16 @@ public sealed class StackPagesTests
     }
 
     [Fact]
+    public async Task PlaygroundAudioTabTranscribesAnUploadedRecording()
+    {
+        await using var stack = await UiStack.StartAsync([UiStack.Model("listener", [], "    capabilities:\n      in: [audio]\n      out: [text]\n")]);
+
+        var output = await BrowserScenario.RunAsync("transcription", stack.Address, new Dictionary<string, string> { ["model"] = "listener" });
+
+        Assert.Contains(output, line => line.StartsWith("transcript: ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task ModelsPageLoadsAndUnloadsASimulator()
     {
         await using var stack = await UiStack.StartAsync([ChatModel("loadable", "    ttl: 300\n")]);

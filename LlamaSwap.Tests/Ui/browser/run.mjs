@@ -193,6 +193,31 @@ const scenarios = {
     await shot(page, 'playground-images');
   },
 
+  /** The playground's Audio tab: an uploaded recording comes back as a transcript. */
+  async transcription() {
+    const page = await newPage();
+    await page.goto(`${base}/ui/playground/audio`);
+    await live(page);
+    const panel = page.locator('section', { has: page.getByRole('heading', { name: 'Transcription' }) });
+    const picker = panel.locator('[data-testid=model-picker]');
+    await picker.locator(`option[value="${options.model}"]`).waitFor({ state: 'attached' });
+    await picker.selectOption(options.model);
+    // A valid 0.1 s silent WAV: RIFF header, 16-bit mono PCM at 8 kHz.
+    const samples = 800;
+    const wav = Buffer.alloc(44 + samples * 2);
+    wav.write('RIFF', 0); wav.writeUInt32LE(36 + samples * 2, 4); wav.write('WAVEfmt ', 8);
+    wav.writeUInt32LE(16, 16); wav.writeUInt16LE(1, 20); wav.writeUInt16LE(1, 22); wav.writeUInt32LE(8000, 24);
+    wav.writeUInt32LE(16000, 28); wav.writeUInt16LE(2, 32); wav.writeUInt16LE(16, 34); wav.write('data', 36); wav.writeUInt32LE(samples * 2, 40);
+    await panel.locator('input[type=file]').setInputFiles({ name: 'hello.wav', mimeType: 'audio/wav', buffer: wav });
+    await panel.getByRole('button', { name: 'Transcribe' }).click();
+    const result = panel.locator('.result');
+    await result.waitFor({ timeout: timeout * 2 });
+    const text = (await result.innerText()).trim();
+    if (!text) throw new Error('the transcript is empty');
+    console.log(`transcript: ${text}`);
+    await shot(page, 'playground-audio');
+  },
+
   /** A log line written after the page connected appears live; the filter narrows to it. */
   async logs() {
     const page = await newPage();
