@@ -4,7 +4,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace LlamaSwap.Proxy.Hosting;
 
 /// <summary><c>/health</c> answers llama-swap's <c>OK</c> while healthy, so probes written for it keep working.</summary>
-public static class ProxyHealthResponse
+internal static class ProxyHealthResponse
 {
     public const string HealthyBody = "OK";
 
