@@ -67,8 +67,21 @@ internal sealed class AcquireProgressPump(IServerStreamWriter<AcquireEvent> stre
     /// </summary>
     public async Task DrainAsync()
     {
+        if (Close() is { } writer)
+            await EndQuietlyAsync(writer);
+    }
+
+    /// <summary>Drops what is queued and waits for a write in progress to end; never throws.</summary>
+    public async Task StopAsync()
+    {
         if (Close() is not { } writer)
             return;
+        await _stop!.CancelAsync();
+        await EndQuietlyAsync(writer);
+    }
+
+    private async Task EndQuietlyAsync(Task writer)
+    {
         try
         {
             await writer;
@@ -81,27 +94,6 @@ internal sealed class AcquireProgressPump(IServerStreamWriter<AcquireEvent> stre
         finally
         {
             _stop!.Dispose();
-        }
-    }
-
-    /// <summary>Drops what is queued and waits for a write in progress to end; never throws.</summary>
-    public async Task StopAsync()
-    {
-        if (Close() is not { } writer)
-            return;
-        await _stop!.CancelAsync();
-        try
-        {
-            await writer;
-        }
-#pragma warning disable CA1031 // The call is failing anyway; the status it ends with is decided elsewhere.
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-        }
-        finally
-        {
-            _stop.Dispose();
         }
     }
 
