@@ -2,9 +2,7 @@ using System.Net;
 using System.Text;
 using LlamaSwap.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace LlamaSwap.Tests.Proxy.Stack;
 
@@ -17,16 +15,11 @@ public sealed class TraceContextTests
         const string traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
         const string clientSpan = "00f067aa0ba902b7";
         var received = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.ConfigureKestrel(options => options.Listen(IPAddress.Loopback, 0));
-        builder.Logging.ClearProviders();
-        await using var upstream = builder.Build();
-        upstream.MapPost("/v1/chat/completions", (HttpContext context) =>
+        await using var upstream = await TestUpstream.StartAsync(app => app.MapPost("/v1/chat/completions", (HttpContext context) =>
         {
             received.TrySetResult(context.Request.Headers.TraceParent.ToString());
             return Results.Json(new { id = "x", choices = Array.Empty<object>() });
-        });
-        await upstream.StartAsync(TestContext.Current.CancellationToken);
+        }));
         await using var stack = await ProxyStack.StartAsync(new StackConfig().External("traced", upstream.Urls.Single(), "    checkEndpoint: none"));
         using var client = stack.CreateClient();
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")

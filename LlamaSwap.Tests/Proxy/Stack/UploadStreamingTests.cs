@@ -2,9 +2,7 @@ using System.Net;
 using System.Text.Json;
 using LlamaSwap.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace LlamaSwap.Tests.Proxy.Stack;
 
@@ -18,7 +16,7 @@ public sealed class UploadStreamingTests
     public async Task AMultipartUploadReachesTheUpstreamWhileTheClientIsStillSendingIt()
     {
         var upstreamSawTheStart = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var upstream = await StartUpstreamAsync(async context =>
+        await using var upstream = await TestUpstream.StartAsync(app => app.MapPost("/v1/audio/transcriptions", async context =>
         {
             var buffer = new byte[64 * 1024];
             long total = 0;
@@ -31,7 +29,7 @@ public sealed class UploadStreamingTests
             }
 
             await context.Response.WriteAsJsonAsync(new { text = "ok", bytes = total }, context.RequestAborted);
-        });
+        }));
         await using var stack = await ProxyStack.StartAsync(new StackConfig().External("whisper", upstream.Urls.Single(), "    checkEndpoint: none"));
         using var client = stack.CreateClient();
         using var content = new MultipartFormDataContent
@@ -45,17 +43,6 @@ public sealed class UploadStreamingTests
         var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         Assert.True(response.StatusCode == HttpStatusCode.OK, body);
         Assert.True(JsonDocument.Parse(body).RootElement.GetProperty("bytes").GetInt64() > 2 * Half, body);
-    }
-
-    private static async Task<WebApplication> StartUpstreamAsync(RequestDelegate handler)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.ConfigureKestrel(options => options.Listen(IPAddress.Loopback, 0));
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        app.MapPost("/v1/audio/transcriptions", handler);
-        await app.StartAsync(TestContext.Current.CancellationToken);
-        return app;
     }
 
     /// <summary>

@@ -35,14 +35,17 @@ public sealed class LifecycleTests
         Assert.NotEqual(StatusCode.OK, refused.StatusCode);
     }
 
+    /// <summary>Model <c>a</c>, loading for <paramref name="loadTime"/>, preloaded at startup.</summary>
+    private static TestConfig PreloadingA(string loadTime) => new TestConfig().Model("a", ["--load-time", loadTime]).With("""
+        hooks:
+          on_startup:
+            preload: [a]
+        """);
+
     [Fact]
     public async Task APreloadAndAFirstRequestArrivingAtOnceStartOneProcess()
     {
-        var config = new TestConfig().Model("a", ["--load-time", "300ms"]).With("""
-            hooks:
-              on_startup:
-                preload: [a]
-            """);
+        var config = PreloadingA("300ms");
         await using var host = await StartAsync(config);
 
         await using var lease = await host.AcquireAsync("a");
@@ -56,11 +59,7 @@ public sealed class LifecycleTests
     [Fact]
     public async Task APreloadIsAHealthOnlyStartThatSendsTheUpstreamNoInferenceRequest()
     {
-        var config = new TestConfig().Model("a", ["--load-time", "200ms"]).With("""
-            hooks:
-              on_startup:
-                preload: [a]
-            """);
+        var config = PreloadingA("200ms");
         await using var host = await StartAsync(config);
 
         await host.WaitForStateAsync(s => Model(s, "a").State == ModelState.Ready, "the preload to finish");
